@@ -1,0 +1,33 @@
+//! A 便民生活圈 (circle): the area an evaluation and a survey are about.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/circles` returns a list of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Circle {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// [lon, lat], WGS-84.
+    pub centre: [f64; 2],
+    /// A GeoJSON Polygon geometry.
+    pub boundary: serde_json::Value,
+    /// [west, south, east, north] of the boundary.
+    pub bbox: [f64; 4],
+    /// 服务人口; `None` when the dataset does not say.
+    pub service_population: Option<u64>,
+    /// Where the population figure comes from (or that it is a demo value).
+    pub population_note: Option<String>,
+}
+
+/// `GET /api/config`: what the client needs to know about this deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientConfig {
+    /// Dataset name, e.g. "shanghai".
+    pub dataset: String,
+    /// A raster tile URL template (`https://…/{z}/{x}/{y}.png`) for deployments that have a
+    /// tile server; `None` means draw the bundled GeoJSON basemap.
+    pub tile_url: Option<String>,
+    /// Attribution HTML for the tiles, when `tile_url` is set.
+    pub tile_attribution: Option<String>,
+}
