@@ -9,5 +9,5 @@ pub mod rules;
 
 pub use bbox::BBox;
 pub use circle::{Circle, ClientConfig};
-pub use outlet::{Outlet, OutletSource, PriceItem, StoredOutlet};
+pub use outlet::{Outlet, OutletCollection, OutletFeature, OutletSource, PriceItem, StoredOutlet};
 pub use rules::{Category, Kind, Rules, RulesError};

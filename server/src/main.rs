@@ -1,0 +1,188 @@
+//! 一刻钟便民生活圈 server. `bianmin-server` serves the app; subcommands import OSM data and check
+//! rules files. Every option can also be set by environment variable (shown in `--help`).
+
+mod api;
+mod dataset;
+mod db;
+mod error;
+mod import;
+mod sample;
+mod seed;
+mod streets;
+
+use app::domain::{ClientConfig, Rules};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "bianmin-server", version, about = "一刻钟便民生活圈: map API and app server")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args)]
+struct Common {
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "BIANMIN_DB", default_value = "var/bianmin.db", global = true)]
+    db: PathBuf,
+    /// Dataset: `shanghai` (default), `helsinki`, or a folder with walk_network.geojson,
+    /// basemap.geojson and optionally pois.geojson and circles.json.
+    #[arg(long, env = "BIANMIN_DATASET", default_value = "shanghai", global = true)]
+    dataset: String,
+    /// Where the bundled datasets live.
+    #[arg(long, env = "BIANMIN_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Rules file (TOML); the bundled app/rules.toml when not given.
+    #[arg(long, env = "BIANMIN_RULES", global = true)]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "BIANMIN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The built client (Trunk's output folder).
+    #[arg(long, env = "BIANMIN_DIST", default_value = "dist")]
+    dist: PathBuf,
+    /// Raster tile URL template for deployments with a tile server; without it the client
+    /// draws the dataset's bundled GeoJSON basemap.
+    #[arg(long, env = "BIANMIN_TILE_URL")]
+    tile_url: Option<String>,
+    /// Attribution HTML for those tiles.
+    #[arg(long, env = "BIANMIN_TILE_ATTRIBUTION")]
+    tile_attribution: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the API (the default).
+    Serve,
+    /// Import OpenStreetMap POIs (.geojson or .osm.pbf) into the dataset's outlets.
+    Import {
+        file: PathBuf,
+        /// Read and map only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Check a rules file and print what it defines.
+    CheckRules { file: PathBuf },
+}
+
+fn load_rules(path: Option<&Path>) -> Result<Rules, String> {
+    match path {
+        None => Ok(Rules::bundled()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Rules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let c = &cli.common;
+    let rules = load_rules(c.rules.as_deref())?;
+    let data_dir = c.data_dir.clone().unwrap_or_else(dataset::default_data_dir);
+    match cli.command {
+        Some(Command::CheckRules { file }) => {
+            let r = load_rules(Some(&file))?;
+            println!(
+                "{}: ok — {} categories ({} required basic, {} graded quality), {} repair kinds, {} services; rings {}/{} min; {} km/h",
+                file.display(),
+                r.categories.len(),
+                r.categories.iter().filter(|c| c.required).count(),
+                r.categories.iter().filter(|c| c.graded).count(),
+                r.repair_kinds.len(),
+                r.services.len(),
+                r.rings.doorstep_minutes,
+                r.rings.around_home_minutes,
+                r.walking.speed_kmh
+            );
+            Ok(())
+        }
+        Some(Command::Import { file, dry_run }) => {
+            let ds = dataset::Dataset::open(&c.dataset, &data_dir)?;
+            eprintln!("reading {} …", file.display());
+            let report = import::import_file(&file, &rules, false)?;
+            print!("{}", report.summary(&rules));
+            if dry_run {
+                println!("dry run: nothing stored");
+                return Ok(());
+            }
+            let db = db::open(&c.db).await?;
+            let counts = db::upsert_outlets(&db, &ds.name, &report.outlets)
+                .await
+                .map_err(|e| format!("nothing stored, the import was rolled back: {e}"))?;
+            println!(
+                "stored in {} (dataset '{}'): {} new, {} updated",
+                c.db.display(),
+                ds.name,
+                counts.inserted,
+                counts.updated
+            );
+            Ok(())
+        }
+        Some(Command::Serve) | None => serve(&cli.common, &cli.serve, rules, &data_dir).await,
+    }
+}
+
+async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Result<(), String> {
+    let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
+    let db = db::open(&c.db).await?;
+    let loaded = seed::ensure_loaded(&db, &ds, &rules, false).await?;
+    eprintln!("{loaded}");
+    if !s.dist.join("index.html").is_file() {
+        tracing::warn!(
+            "no built client at {}/index.html: the API works, the map page does not (build it with `trunk build --release`)",
+            s.dist.display()
+        );
+    }
+    let state = api::AppState {
+        db,
+        rules: Arc::new(rules),
+        client_config: Arc::new(ClientConfig {
+            dataset: ds.name.clone(),
+            tile_url: s.tile_url.clone(),
+            tile_attribution: s.tile_attribution.clone(),
+        }),
+        dataset: Arc::new(ds),
+    };
+    let listener = tokio::net::TcpListener::bind(s.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", s.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    eprintln!("serving dataset '{}' on http://{addr}", state.dataset.name);
+    axum::serve(listener, api::router(state, &s.dist))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
