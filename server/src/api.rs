@@ -47,7 +47,9 @@ async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
 }
 
 async fn health(State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let outlets = db::count_outlets(&s.db, &s.dataset.name).await.map_err(ApiError::storage)?;
+    let outlets = db::count_outlets(&s.db, &s.dataset.name)
+        .await
+        .map_err(ApiError::storage)?;
     Ok(Json(serde_json::json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
@@ -90,7 +92,12 @@ fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter
                             format!("没有这个业态类别：“{code}”"),
                             format!(
                                 "unknown category '{code}'; known: {}",
-                                rules.categories.iter().map(|c| c.code.as_str()).collect::<Vec<_>>().join(", ")
+                                rules
+                                    .categories
+                                    .iter()
+                                    .map(|c| c.code.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ));
                     }
@@ -105,7 +112,12 @@ fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter
                             format!("没有这个维修项目：“{code}”"),
                             format!(
                                 "unknown repair kind '{code}'; known: {}",
-                                rules.repair_kinds.iter().map(|k| k.code.as_str()).collect::<Vec<_>>().join(", ")
+                                rules
+                                    .repair_kinds
+                                    .iter()
+                                    .map(|k| k.code.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ));
                     }
@@ -114,7 +126,11 @@ fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter
             }
             "bbox" => {
                 let bbox = BBox::parse(&value).map_err(|e| {
-                    ApiError::bad_request("bad_bbox", "地图范围参数 bbox 格式不对，应为“西,南,东,北”四个经纬度数字", e)
+                    ApiError::bad_request(
+                        "bad_bbox",
+                        "地图范围参数 bbox 格式不对，应为“西,南,东,北”四个经纬度数字",
+                        e,
+                    )
                 })?;
                 filter.bbox = Some(bbox);
             }
@@ -130,9 +146,14 @@ fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter
     Ok(filter)
 }
 
-async fn outlets(State(s): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+async fn outlets(
+    State(s): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let filter = parse_outlet_query(query.as_deref(), &s.rules)?;
-    let list = db::list_outlets(&s.db, &s.dataset.name, &filter).await.map_err(ApiError::storage)?;
+    let list = db::list_outlets(&s.db, &s.dataset.name, &filter)
+        .await
+        .map_err(ApiError::storage)?;
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json")],
         Json(OutletCollection::new(list)),

@@ -52,7 +52,8 @@ impl Dataset {
         };
         let read = |file: &str| {
             let path = dir.join(file);
-            std::fs::read(&path).map_err(|e| format!("dataset '{name}': cannot read {}: {e}", path.display()))
+            std::fs::read(&path)
+                .map_err(|e| format!("dataset '{name}': cannot read {}: {e}", path.display()))
         };
         let network = read("walk_network.geojson")?;
         let streets = Streets::from_geojson(&network)
@@ -67,7 +68,13 @@ impl Dataset {
         } else {
             vec![derived_circle(&name, &streets)?]
         };
-        Ok(Dataset { name, dir, circles, streets, basemap })
+        Ok(Dataset {
+            name,
+            dir,
+            circles,
+            streets,
+            basemap,
+        })
     }
 }
 
@@ -117,14 +124,27 @@ fn polygon_ring(geometry: &serde_json::Value) -> Option<Vec<[f64; 2]>> {
     if geometry.get("type")?.as_str()? != "Polygon" {
         return None;
     }
-    let ring: Vec<[f64; 2]> = serde_json::from_value(geometry.get("coordinates")?.get(0)?.clone()).ok()?;
+    let ring: Vec<[f64; 2]> =
+        serde_json::from_value(geometry.get("coordinates")?.get(0)?.clone()).ok()?;
     (ring.len() >= 4).then_some(ring)
 }
 
 fn ring_bbox(ring: &[[f64; 2]]) -> [f64; 4] {
     ring.iter().fold(
-        [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
-        |b, p| [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])],
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        },
     )
 }
 
@@ -133,7 +153,9 @@ fn ring_bbox(ring: &[[f64; 2]]) -> [f64; 4] {
 fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
     let points: MultiPoint<f64> = streets.points().map(|p| Point::new(p[0], p[1])).collect();
     if points.0.len() < 3 {
-        return Err(format!("dataset '{name}': the walk network has too few points to outline a circle"));
+        return Err(format!(
+            "dataset '{name}': the walk network has too few points to outline a circle"
+        ));
     }
     let hull = points.convex_hull();
     let ring: Vec<[f64; 2]> = hull.exterior().coords().map(|c| [c.x, c.y]).collect();
@@ -146,6 +168,8 @@ fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
         boundary: serde_json::json!({ "type": "Polygon", "coordinates": [ring] }),
         bbox,
         service_population: None,
-        population_note: Some("未知：数据集未提供 circles.json / unknown: the dataset has no circles.json".into()),
+        population_note: Some(
+            "未知：数据集未提供 circles.json / unknown: the dataset has no circles.json".into(),
+        ),
     })
 }

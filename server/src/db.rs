@@ -43,7 +43,11 @@ pub struct WriteCounts {
 
 /// Writes outlets in one transaction: all of them or, on any error, none. OSM outlets already
 /// present (same dataset and `osm_ref`) are updated in place.
-pub async fn upsert_outlets(db: &Db, dataset: &str, outlets: &[Outlet]) -> Result<WriteCounts, sqlx::Error> {
+pub async fn upsert_outlets(
+    db: &Db,
+    dataset: &str,
+    outlets: &[Outlet],
+) -> Result<WriteCounts, sqlx::Error> {
     let mut tx = db.begin().await?;
     let counts = write_outlets(&mut tx, dataset, outlets).await?;
     tx.commit().await?;
@@ -58,11 +62,13 @@ async fn write_outlets(
     let mut counts = WriteCounts::default();
     for o in outlets {
         let existing: Option<i64> = match &o.osm_ref {
-            Some(r) => sqlx::query_scalar("SELECT id FROM outlets WHERE dataset = ? AND osm_ref = ?")
-                .bind(dataset)
-                .bind(r)
-                .fetch_optional(&mut *tx)
-                .await?,
+            Some(r) => {
+                sqlx::query_scalar("SELECT id FROM outlets WHERE dataset = ? AND osm_ref = ?")
+                    .bind(dataset)
+                    .bind(r)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
             None => None,
         };
         let sql = if existing.is_some() {
@@ -122,7 +128,11 @@ pub struct OutletFilter {
     pub bbox: Option<BBox>,
 }
 
-pub async fn list_outlets(db: &Db, dataset: &str, filter: &OutletFilter) -> Result<Vec<StoredOutlet>, sqlx::Error> {
+pub async fn list_outlets(
+    db: &Db,
+    dataset: &str,
+    filter: &OutletFilter,
+) -> Result<Vec<StoredOutlet>, sqlx::Error> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT id, name, name_en, category, repair_kinds, services, prices, opening_hours,
                 phone, address, brand, delivers, open_24h, source, osm_ref, lon, lat
@@ -146,8 +156,14 @@ pub async fn list_outlets(db: &Db, dataset: &str, filter: &OutletFilter) -> Resu
         q.push("))");
     }
     if let Some(b) = filter.bbox {
-        q.push(" AND lon BETWEEN ").push_bind(b.west).push(" AND ").push_bind(b.east);
-        q.push(" AND lat BETWEEN ").push_bind(b.south).push(" AND ").push_bind(b.north);
+        q.push(" AND lon BETWEEN ")
+            .push_bind(b.west)
+            .push(" AND ")
+            .push_bind(b.east);
+        q.push(" AND lat BETWEEN ")
+            .push_bind(b.south)
+            .push(" AND ")
+            .push_bind(b.north);
     }
     q.push(" ORDER BY id");
     let rows = q.build().fetch_all(db).await?;
@@ -167,8 +183,10 @@ fn row_to_outlet(row: &sqlx::sqlite::SqliteRow) -> Result<StoredOutlet, sqlx::Er
             name: row.try_get("name")?,
             name_en: row.try_get("name_en")?,
             category: row.try_get("category")?,
-            repair_kinds: serde_json::from_str(&list("repair_kinds")?).map_err(|e| decode("repair_kinds", e))?,
-            services: serde_json::from_str(&list("services")?).map_err(|e| decode("services", e))?,
+            repair_kinds: serde_json::from_str(&list("repair_kinds")?)
+                .map_err(|e| decode("repair_kinds", e))?,
+            services: serde_json::from_str(&list("services")?)
+                .map_err(|e| decode("services", e))?,
             prices: serde_json::from_str(&list("prices")?).map_err(|e| decode("prices", e))?,
             opening_hours: row.try_get("opening_hours")?,
             phone: row.try_get("phone")?,
@@ -200,7 +218,8 @@ pub async fn dataset_load(db: &Db, dataset: &str) -> Result<Option<(String, Stri
         .bind(dataset)
         .fetch_optional(db)
         .await?;
-    row.map(|r| Ok((r.try_get("kind")?, r.try_get("loaded_at")?))).transpose()
+    row.map(|r| Ok((r.try_get("kind")?, r.try_get("loaded_at")?)))
+        .transpose()
 }
 
 /// Stores the outlets and records the load, in one transaction with the outlets themselves so

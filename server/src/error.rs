@@ -13,8 +13,17 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>, message_en: impl Into<String>) -> Self {
-        ApiError { status: StatusCode::BAD_REQUEST, code, message: message.into(), message_en: message_en.into() }
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+            message_en: message_en.into(),
+        }
     }
 
     pub fn not_found(path: &str) -> Self {

@@ -75,7 +75,11 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(label: &'static str, quiet: bool) -> Self {
-        Progress { label, every: 2000, quiet }
+        Progress {
+            label,
+            every: 2000,
+            quiet,
+        }
     }
     fn tick(&self, n: usize) {
         if !self.quiet && n > 0 && n % self.every == 0 {
@@ -93,7 +97,9 @@ pub fn import_file(path: &Path, rules: &Rules, quiet: bool) -> Result<ImportRepo
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
         import_geojson(&bytes, &Progress::new("features read", quiet))?
     } else {
-        return Err(format!("{name}: unknown file type; expected .geojson, .json or .osm.pbf"));
+        return Err(format!(
+            "{name}: unknown file type; expected .geojson, .json or .osm.pbf"
+        ));
     };
     Ok(keep_valid(report, rules))
 }
@@ -130,12 +136,17 @@ fn osm_ref(feature: &Value) -> Option<String> {
         let p = props?;
         let t = p.get("osm_type")?.as_str()?;
         let id = p.get("osm_id")?;
-        Some(format!("{t}/{}", id.as_i64().map_or_else(|| id.as_str().unwrap_or("").to_string(), |n| n.to_string())))
+        Some(format!(
+            "{t}/{}",
+            id.as_i64()
+                .map_or_else(|| id.as_str().unwrap_or("").to_string(), |n| n.to_string())
+        ))
     };
     let id_like = |v: Option<&Value>| {
         let s = v?.as_str()?;
         let (t, n) = s.split_once('/')?;
-        (matches!(t, "node" | "way" | "relation") && n.parse::<i64>().is_ok()).then(|| s.to_string())
+        (matches!(t, "node" | "way" | "relation") && n.parse::<i64>().is_ok())
+            .then(|| s.to_string())
     };
     from_pair()
         .or_else(|| id_like(feature.get("id")))
@@ -148,7 +159,10 @@ fn representative_point(geometry: &Value) -> Option<[f64; 2]> {
     fn collect(v: &Value, out: &mut Vec<[f64; 2]>) {
         if let Some(arr) = v.as_array() {
             if arr.len() >= 2 && arr[0].is_number() && arr[1].is_number() {
-                out.push([arr[0].as_f64().unwrap_or(f64::NAN), arr[1].as_f64().unwrap_or(f64::NAN)]);
+                out.push([
+                    arr[0].as_f64().unwrap_or(f64::NAN),
+                    arr[1].as_f64().unwrap_or(f64::NAN),
+                ]);
             } else {
                 arr.iter().for_each(|x| collect(x, out));
             }
@@ -160,7 +174,9 @@ fn representative_point(geometry: &Value) -> Option<[f64; 2]> {
         return None;
     }
     let n = pts.len() as f64;
-    let sum = pts.iter().fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+    let sum = pts
+        .iter()
+        .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
     Some([sum[0] / n, sum[1] / n])
 }
 
@@ -195,7 +211,15 @@ pub fn import_geojson(bytes: &[u8], progress: &Progress) -> Result<ImportReport,
 
 /// The keys that make an OSM element a POI candidate in an extract (roads, plain nodes and
 /// buildings without them are not POIs and are not counted as skipped).
-const CANDIDATE_KEYS: &[&str] = &["shop", "amenity", "craft", "leisure", "office", "healthcare", "tourism"];
+const CANDIDATE_KEYS: &[&str] = &[
+    "shop",
+    "amenity",
+    "craft",
+    "leisure",
+    "office",
+    "healthcare",
+    "tourism",
+];
 
 fn is_candidate(tags: &BTreeMap<String, String>) -> bool {
     CANDIDATE_KEYS.iter().any(|k| tags.contains_key(*k))
@@ -213,25 +237,36 @@ pub fn import_pbf(path: &Path, progress: &Progress) -> Result<ImportReport, Stri
         .for_each(|element| {
             elements += 1;
             progress.tick(elements);
-            let (kind, id, tags, lonlat, refs): (&str, i64, BTreeMap<String, String>, _, _) = match element {
-                Element::Node(n) => {
-                    ("node", n.id(), tag_map(n.tags()), Some([n.lon(), n.lat()]), vec![])
-                }
-                Element::DenseNode(n) => {
-                    ("node", n.id(), tag_map(n.tags()), Some([n.lon(), n.lat()]), vec![])
-                }
-                Element::Way(w) => ("way", w.id(), tag_map(w.tags()), None, w.refs().collect()),
-                Element::Relation(r) => ("relation", r.id(), tag_map(r.tags()), None, vec![]),
-            };
+            let (kind, id, tags, lonlat, refs): (&str, i64, BTreeMap<String, String>, _, _) =
+                match element {
+                    Element::Node(n) => (
+                        "node",
+                        n.id(),
+                        tag_map(n.tags()),
+                        Some([n.lon(), n.lat()]),
+                        vec![],
+                    ),
+                    Element::DenseNode(n) => (
+                        "node",
+                        n.id(),
+                        tag_map(n.tags()),
+                        Some([n.lon(), n.lat()]),
+                        vec![],
+                    ),
+                    Element::Way(w) => ("way", w.id(), tag_map(w.tags()), None, w.refs().collect()),
+                    Element::Relation(r) => ("relation", r.id(), tag_map(r.tags()), None, vec![]),
+                };
             if !is_candidate(&tags) {
                 return;
             }
             report.features += 1;
             match (kind, lonlat) {
-                ("node", Some(p)) => match outlet_from_tags(&tags, p[0], p[1], Some(format!("node/{id}"))) {
-                    Ok(o) => report.outlets.push(o),
-                    Err(skip) => report.skip(skip),
-                },
+                ("node", Some(p)) => {
+                    match outlet_from_tags(&tags, p[0], p[1], Some(format!("node/{id}"))) {
+                        Ok(o) => report.outlets.push(o),
+                        Err(skip) => report.skip(skip),
+                    }
+                }
                 ("way", _) => ways.push((id, tags, refs)),
                 _ => report.skip("relation: outlines of relations are not read"),
             }
@@ -246,7 +281,10 @@ pub fn import_pbf(path: &Path, progress: &Progress) -> Result<ImportReport, Stri
             Err(skip) => report.skip(skip),
         }
     }
-    let wanted: HashSet<i64> = pending.iter().flat_map(|(_, refs)| refs.iter().copied()).collect();
+    let wanted: HashSet<i64> = pending
+        .iter()
+        .flat_map(|(_, refs)| refs.iter().copied())
+        .collect();
     let mut positions: HashMap<i64, [f64; 2]> = HashMap::with_capacity(wanted.len());
     if !wanted.is_empty() {
         open()?
@@ -265,7 +303,10 @@ pub fn import_pbf(path: &Path, progress: &Progress) -> Result<ImportReport, Stri
     for (mut outlet, refs) in pending {
         // A closed way repeats its first node; count each vertex once.
         let unique: HashSet<i64> = refs.iter().copied().collect();
-        let pts: Vec<[f64; 2]> = unique.iter().filter_map(|r| positions.get(r).copied()).collect();
+        let pts: Vec<[f64; 2]> = unique
+            .iter()
+            .filter_map(|r| positions.get(r).copied())
+            .collect();
         if pts.is_empty() {
             report.skip("way: none of its nodes are in the extract");
             continue;
@@ -288,14 +329,23 @@ mod tests {
     use crate::dataset::default_data_dir;
 
     fn helsinki(file: &str) -> ImportReport {
-        import_file(&default_data_dir().join("helsinki").join(file), &Rules::bundled(), true).unwrap()
+        import_file(
+            &default_data_dir().join("helsinki").join(file),
+            &Rules::bundled(),
+            true,
+        )
+        .unwrap()
     }
 
     #[test]
     fn helsinki_geojson_maps_real_pois() {
         let r = helsinki("pois.geojson");
         assert_eq!(r.features, 1369);
-        assert_eq!(r.outlets.len() + r.skipped_total(), r.features, "every feature is counted once");
+        assert_eq!(
+            r.outlets.len() + r.skipped_total(),
+            r.features,
+            "every feature is counted once"
+        );
         let per = r.per_category();
         // Counted by hand from the extract's tags (shop=medical_supply is not a 药店, and
         // confectionery is not 早餐: the mapping does not guess).
@@ -305,10 +355,27 @@ mod tests {
         assert_eq!(per["hairdresser"], 66, "{per:?}");
         assert_eq!(per["wet_market"], 2, "{per:?}");
         assert_eq!(r.outlets.len(), 655);
-        assert!(r.skipped.keys().any(|k| k.contains("tourism=hotel")), "{:?}", r.skipped);
-        let shoe = r.outlets.iter().find(|o| o.repair_kinds.contains(&"shoe".to_string())).unwrap();
-        assert!(shoe.osm_ref.as_deref().unwrap().starts_with("node/") || shoe.osm_ref.as_deref().unwrap().starts_with("way/"));
-        assert!(r.outlets.iter().filter(|o| o.opening_hours.is_some()).count() > 100);
+        assert!(
+            r.skipped.keys().any(|k| k.contains("tourism=hotel")),
+            "{:?}",
+            r.skipped
+        );
+        let shoe = r
+            .outlets
+            .iter()
+            .find(|o| o.repair_kinds.contains(&"shoe".to_string()))
+            .unwrap();
+        assert!(
+            shoe.osm_ref.as_deref().unwrap().starts_with("node/")
+                || shoe.osm_ref.as_deref().unwrap().starts_with("way/")
+        );
+        assert!(
+            r.outlets
+                .iter()
+                .filter(|o| o.opening_hours.is_some())
+                .count()
+                > 100
+        );
         assert!(r.outlets.iter().filter(|o| o.phone.is_some()).count() > 50);
         assert!(r.outlets.iter().all(|o| o.osm_ref.is_some()));
     }
@@ -318,18 +385,34 @@ mod tests {
         let from_pbf = helsinki("helsinki.osm.pbf");
         let from_geojson = helsinki("pois.geojson");
         let refs = |r: &ImportReport| -> BTreeMap<String, String> {
-            r.outlets.iter().map(|o| (o.osm_ref.clone().unwrap(), o.category.clone())).collect()
+            r.outlets
+                .iter()
+                .map(|o| (o.osm_ref.clone().unwrap(), o.category.clone()))
+                .collect()
         };
         let (a, b) = (refs(&from_pbf), refs(&from_geojson));
         // Same OSM objects, same categories, for every outlet both files contain.
         let common: Vec<_> = b.keys().filter(|k| a.contains_key(*k)).collect();
-        assert!(common.len() as f64 >= 0.95 * b.len() as f64, "{} of {}", common.len(), b.len());
+        assert!(
+            common.len() as f64 >= 0.95 * b.len() as f64,
+            "{} of {}",
+            common.len(),
+            b.len()
+        );
         for k in common {
             assert_eq!(a[k], b[k], "{k}");
         }
         // Positions agree too (ways: our vertex mean vs the file's representative point).
-        let pos: HashMap<_, _> = from_geojson.outlets.iter().map(|o| (o.osm_ref.clone().unwrap(), (o.lon, o.lat))).collect();
-        for o in from_pbf.outlets.iter().filter(|o| o.osm_ref.as_deref().unwrap().starts_with("node/")) {
+        let pos: HashMap<_, _> = from_geojson
+            .outlets
+            .iter()
+            .map(|o| (o.osm_ref.clone().unwrap(), (o.lon, o.lat)))
+            .collect();
+        for o in from_pbf
+            .outlets
+            .iter()
+            .filter(|o| o.osm_ref.as_deref().unwrap().starts_with("node/"))
+        {
             if let Some((lon, lat)) = pos.get(o.osm_ref.as_ref().unwrap()) {
                 assert!((o.lon - lon).abs() < 1e-6 && (o.lat - lat).abs() < 1e-6);
             }
@@ -358,12 +441,20 @@ mod tests {
     #[test]
     fn broken_input_is_a_clear_error() {
         let p = Progress::new("t", true);
-        assert!(import_geojson(b"{not json", &p).unwrap_err().contains("not valid JSON"));
-        assert!(import_geojson(b"{\"type\":\"Feature\"}", &p).unwrap_err().contains("FeatureCollection"));
+        assert!(import_geojson(b"{not json", &p)
+            .unwrap_err()
+            .contains("not valid JSON"));
+        assert!(import_geojson(b"{\"type\":\"Feature\"}", &p)
+            .unwrap_err()
+            .contains("FeatureCollection"));
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("x.osm.pbf");
         std::fs::write(&bad, b"this is not a pbf").unwrap();
         assert!(import_pbf(&bad, &p).is_err());
-        assert!(import_file(&dir.path().join("x.csv"), &Rules::bundled(), true).unwrap_err().contains("unknown file type"));
+        assert!(
+            import_file(&dir.path().join("x.csv"), &Rules::bundled(), true)
+                .unwrap_err()
+                .contains("unknown file type")
+        );
     }
 }

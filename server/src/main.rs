@@ -18,7 +18,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "bianmin-server", version, about = "一刻钟便民生活圈: map API and app server")]
+#[command(
+    name = "bianmin-server",
+    version,
+    about = "一刻钟便民生活圈: map API and app server"
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -31,11 +35,21 @@ struct Cli {
 #[derive(Args)]
 struct Common {
     /// SQLite database file (created if missing).
-    #[arg(long, env = "BIANMIN_DB", default_value = "var/bianmin.db", global = true)]
+    #[arg(
+        long,
+        env = "BIANMIN_DB",
+        default_value = "var/bianmin.db",
+        global = true
+    )]
     db: PathBuf,
     /// Dataset: `shanghai` (default), `helsinki`, or a folder with walk_network.geojson,
     /// basemap.geojson and optionally pois.geojson and circles.json.
-    #[arg(long, env = "BIANMIN_DATASET", default_value = "shanghai", global = true)]
+    #[arg(
+        long,
+        env = "BIANMIN_DATASET",
+        default_value = "shanghai",
+        global = true
+    )]
     dataset: String,
     /// Where the bundled datasets live.
     #[arg(long, env = "BIANMIN_DATA_DIR", global = true)]
@@ -81,7 +95,8 @@ fn load_rules(path: Option<&Path>) -> Result<Rules, String> {
     match path {
         None => Ok(Rules::bundled()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             Rules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))
         }
     }

@@ -53,14 +53,43 @@ const DEFAULT_HOURS: &str = "Mo-Su 09:00-21:00";
 
 /// Price lists (明码标价) by repair kind: (item, price in fen).
 const PRICES: &[(&str, &[(&str, u32)])] = &[
-    ("shoe", &[("钉鞋掌", 1500), ("换拉链", 2500), ("补鞋面", 2000)]),
-    ("key", &[("普通钥匙", 500), ("防盗门钥匙", 1500), ("电动车钥匙", 2000)]),
+    (
+        "shoe",
+        &[("钉鞋掌", 1500), ("换拉链", 2500), ("补鞋面", 2000)],
+    ),
+    (
+        "key",
+        &[
+            ("普通钥匙", 500),
+            ("防盗门钥匙", 1500),
+            ("电动车钥匙", 2000),
+        ],
+    ),
     ("locksmith", &[("开普通门锁", 8000), ("换锁芯", 15000)]),
-    ("watch", &[("换电池", 2000), ("换表带", 3000), ("清洗保养", 8000)]),
-    ("phone", &[("换电池", 12000), ("换屏幕", 20000), ("贴膜", 1500)]),
-    ("appliance", &[("上门检测", 3000), ("电风扇维修", 4000), ("换电源板", 12000)]),
-    ("tailoring", &[("改裤长", 1500), ("换拉链", 2000), ("收腰", 3000)]),
-    ("bicycle", &[("补胎", 1000), ("换内胎", 3000), ("调刹车", 500)]),
+    (
+        "watch",
+        &[("换电池", 2000), ("换表带", 3000), ("清洗保养", 8000)],
+    ),
+    (
+        "phone",
+        &[("换电池", 12000), ("换屏幕", 20000), ("贴膜", 1500)],
+    ),
+    (
+        "appliance",
+        &[
+            ("上门检测", 3000),
+            ("电风扇维修", 4000),
+            ("换电源板", 12000),
+        ],
+    ),
+    (
+        "tailoring",
+        &[("改裤长", 1500), ("换拉链", 2000), ("收腰", 3000)],
+    ),
+    (
+        "bicycle",
+        &[("补胎", 1000), ("换内胎", 3000), ("调刹车", 500)],
+    ),
     ("umbrella", &[("换伞骨", 1000), ("修伞", 800)]),
     ("knife", &[("磨菜刀", 500), ("磨剪刀", 500)]),
 ];
@@ -108,7 +137,12 @@ fn segments(streets: &Streets, bbox: [f64; 4]) -> (Vec<Segment>, f64) {
             if len < 1.0 {
                 continue;
             }
-            out.push(Segment { a: w[0], b: w[1], street: line.name.clone(), start_m: total });
+            out.push(Segment {
+                a: w[0],
+                b: w[1],
+                street: line.name.clone(),
+                start_m: total,
+            });
             total += len;
         }
     }
@@ -122,15 +156,24 @@ fn place(rng: &mut Rng, segs: &[Segment], total: f64) -> ([f64; 2], Option<Strin
     let i = segs.partition_point(|s| s.start_m <= at).saturating_sub(1);
     let s = &segs[i];
     let t = rng.unit();
-    let p = [s.a[0] + (s.b[0] - s.a[0]) * t, s.a[1] + (s.b[1] - s.a[1]) * t];
+    let p = [
+        s.a[0] + (s.b[0] - s.a[0]) * t,
+        s.a[1] + (s.b[1] - s.a[1]) * t,
+    ];
     let m_per_deg_lat = 111_320.0;
     let m_per_deg_lon = m_per_deg_lat * p[1].to_radians().cos();
-    let (dx, dy) = ((s.b[0] - s.a[0]) * m_per_deg_lon, (s.b[1] - s.a[1]) * m_per_deg_lat);
+    let (dx, dy) = (
+        (s.b[0] - s.a[0]) * m_per_deg_lon,
+        (s.b[1] - s.a[1]) * m_per_deg_lat,
+    );
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let side = if rng.chance(0.5) { 1.0 } else { -1.0 };
     let offset = side * (8.0 + 6.0 * rng.unit());
     let (nx, ny) = (-dy / len * offset, dx / len * offset);
-    ([p[0] + nx / m_per_deg_lon, p[1] + ny / m_per_deg_lat], s.street.clone())
+    (
+        [p[0] + nx / m_per_deg_lon, p[1] + ny / m_per_deg_lat],
+        s.street.clone(),
+    )
 }
 
 fn round6(x: f64) -> f64 {
@@ -148,14 +191,21 @@ pub fn generate(rules: &Rules, streets: &Streets, bbox: [f64; 4], seed: u64) -> 
     let mut names_used = std::collections::HashMap::<String, usize>::new();
     for category in &rules.categories {
         let code = category.code.as_str();
-        let count = COUNTS.iter().find(|(c, _)| *c == code).map_or(DEFAULT_COUNT, |(_, n)| *n);
+        let count = COUNTS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(DEFAULT_COUNT, |(_, n)| *n);
         for i in 0..count {
             let (pos, street) = place(&mut rng, &segs, total);
             let street = street.unwrap_or_else(|| "无名路".to_string());
             let base = format!("{street}{}", category.name_zh);
             let n = names_used.entry(base.clone()).or_insert(0);
             *n += 1;
-            let name = if *n == 1 { base } else { format!("{base}（{n}）") };
+            let name = if *n == 1 {
+                base
+            } else {
+                format!("{base}（{n}）")
+            };
 
             let mut o = Outlet {
                 name: Some(name),
@@ -165,7 +215,11 @@ pub fn generate(rules: &Rules, streets: &Streets, bbox: [f64; 4], seed: u64) -> 
                 services: vec![],
                 prices: vec![],
                 opening_hours: Some(
-                    HOURS.iter().find(|(c, _)| *c == code).map_or(DEFAULT_HOURS, |(_, h)| h).to_string(),
+                    HOURS
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .map_or(DEFAULT_HOURS, |(_, h)| h)
+                        .to_string(),
                 ),
                 phone: None,
                 address: Some(format!("{street}（示例地址）")),
@@ -191,7 +245,10 @@ pub fn generate(rules: &Rules, streets: &Streets, bbox: [f64; 4], seed: u64) -> 
                     .iter()
                     .filter_map(|k| PRICES.iter().find(|(c, _)| c == k))
                     .flat_map(|(_, items)| items.iter())
-                    .map(|(item, fen)| PriceItem { item: item.to_string(), price_fen: *fen })
+                    .map(|(item, fen)| PriceItem {
+                        item: item.to_string(),
+                        price_fen: *fen,
+                    })
                     .collect();
                 o.repair_kinds = chosen;
             }
@@ -200,7 +257,9 @@ pub fn generate(rules: &Rules, streets: &Streets, bbox: [f64; 4], seed: u64) -> 
                 let services = &rules.services;
                 let wanted = 2 + rng.below(services.len() - 1);
                 let start = rng.below(services.len());
-                o.services = (0..wanted).map(|j| services[(start + j) % services.len()].code.clone()).collect();
+                o.services = (0..wanted)
+                    .map(|j| services[(start + j) % services.len()].code.clone())
+                    .collect();
                 if rng.chance(0.25) {
                     o.opening_hours = Some("24/7".into());
                     o.open_24h = true;
@@ -209,10 +268,22 @@ pub fn generate(rules: &Rules, streets: &Streets, bbox: [f64; 4], seed: u64) -> 
                     o.brand = Some(format!("示例连锁便利{}", ["甲", "乙", "丙"][rng.below(3)]));
                 }
             }
-            if matches!(code, "supermarket" | "pharmacy" | "restaurant" | "breakfast") && rng.chance(0.35) {
+            if matches!(
+                code,
+                "supermarket" | "pharmacy" | "restaurant" | "breakfast"
+            ) && rng.chance(0.35)
+            {
                 o.brand = Some(format!("示例连锁{}", category.name_zh));
             }
-            if matches!(code, "convenience" | "supermarket" | "fresh_food" | "breakfast" | "restaurant" | "pharmacy") {
+            if matches!(
+                code,
+                "convenience"
+                    | "supermarket"
+                    | "fresh_food"
+                    | "breakfast"
+                    | "restaurant"
+                    | "pharmacy"
+            ) {
                 o.delivers = Some(rng.chance(0.4));
             }
             out.push(o);
@@ -227,7 +298,10 @@ mod tests {
     use crate::dataset::{default_data_dir, Dataset};
 
     fn shanghai() -> (Rules, Dataset) {
-        (Rules::bundled(), Dataset::open("shanghai", &default_data_dir()).unwrap())
+        (
+            Rules::bundled(),
+            Dataset::open("shanghai", &default_data_dir()).unwrap(),
+        )
     }
 
     #[test]
@@ -238,20 +312,40 @@ mod tests {
         let b = generate(&rules, &ds.streets, bbox, 1);
         assert_eq!(a, b, "same input, same sample set");
         for c in &rules.categories {
-            assert!(a.iter().any(|o| o.category == c.code), "category {}", c.code);
+            assert!(
+                a.iter().any(|o| o.category == c.code),
+                "category {}",
+                c.code
+            );
         }
         for k in &rules.repair_kinds {
-            assert!(a.iter().any(|o| o.repair_kinds.contains(&k.code)), "repair kind {}", k.code);
+            assert!(
+                a.iter().any(|o| o.repair_kinds.contains(&k.code)),
+                "repair kind {}",
+                k.code
+            );
         }
         for o in &a {
             assert!(o.is_sample());
-            assert!(o.phone.is_none(), "sample outlets must not carry phone numbers");
+            assert!(
+                o.phone.is_none(),
+                "sample outlets must not carry phone numbers"
+            );
             assert!(o.validate(&rules).is_ok(), "{o:?}");
-            assert!(bbox[0] - 0.001 <= o.lon && o.lon <= bbox[2] + 0.001, "inside the circle");
-            assert!(bbox[1] - 0.001 <= o.lat && o.lat <= bbox[3] + 0.001, "inside the circle");
+            assert!(
+                bbox[0] - 0.001 <= o.lon && o.lon <= bbox[2] + 0.001,
+                "inside the circle"
+            );
+            assert!(
+                bbox[1] - 0.001 <= o.lat && o.lat <= bbox[3] + 0.001,
+                "inside the circle"
+            );
         }
         let repairs: Vec<_> = a.iter().filter(|o| o.category == "repair").collect();
-        assert!(repairs.iter().all(|o| !o.prices.is_empty()), "repair points show prices");
+        assert!(
+            repairs.iter().all(|o| !o.prices.is_empty()),
+            "repair points show prices"
+        );
     }
 
     #[test]
@@ -275,7 +369,8 @@ mod tests {
         let k = p[1].to_radians().cos();
         let (ax, ay, bx, by, px, py) = (a[0] * k, a[1], b[0] * k, b[1], p[0] * k, p[1]);
         let (dx, dy) = (bx - ax, by - ay);
-        let t = (((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy).max(1e-18)).clamp(0.0, 1.0);
+        let t =
+            (((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy).max(1e-18)).clamp(0.0, 1.0);
         let (qx, qy) = (ax + t * dx, ay + t * dy);
         haversine_m(p, [qx / k, qy])
     }

@@ -9,13 +9,26 @@ use app::domain::Rules;
 
 /// A stable seed per dataset name (FNV-1a), so each dataset's sample set never changes.
 pub fn sample_seed(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Loads the dataset's outlets unless an earlier start already did. Returns what it did.
-pub async fn ensure_loaded(db: &Db, dataset: &Dataset, rules: &Rules, quiet: bool) -> Result<String, String> {
-    if let Some((kind, at)) = db::dataset_load(db, &dataset.name).await.map_err(|e| e.to_string())? {
-        return Ok(format!("dataset '{}' already loaded ({kind}, {at})", dataset.name));
+pub async fn ensure_loaded(
+    db: &Db,
+    dataset: &Dataset,
+    rules: &Rules,
+    quiet: bool,
+) -> Result<String, String> {
+    if let Some((kind, at)) = db::dataset_load(db, &dataset.name)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(format!(
+            "dataset '{}' already loaded ({kind}, {at})",
+            dataset.name
+        ));
     }
     let (kind, outlets, summary) = match dataset.pois_path() {
         Some(path) => {
@@ -28,7 +41,12 @@ pub async fn ensure_loaded(db: &Db, dataset: &Dataset, rules: &Rules, quiet: boo
         }
         None => {
             let circle = dataset.circles.first().ok_or("dataset has no circle")?;
-            let outlets = sample::generate(rules, &dataset.streets, circle.bbox, sample_seed(&dataset.name));
+            let outlets = sample::generate(
+                rules,
+                &dataset.streets,
+                circle.bbox,
+                sample_seed(&dataset.name),
+            );
             let summary = format!(
                 "{} sample outlets (示例数据) generated along the streets of '{}', {} categories",
                 outlets.len(),
@@ -41,5 +59,9 @@ pub async fn ensure_loaded(db: &Db, dataset: &Dataset, rules: &Rules, quiet: boo
     let counts = db::load_dataset(db, &dataset.name, kind, &outlets, &summary)
         .await
         .map_err(|e| format!("cannot store the outlets of '{}': {e}", dataset.name))?;
-    Ok(format!("dataset '{}': {} outlets stored\n{summary}", dataset.name, counts.inserted + counts.updated))
+    Ok(format!(
+        "dataset '{}': {} outlets stored\n{summary}",
+        dataset.name,
+        counts.inserted + counts.updated
+    ))
 }

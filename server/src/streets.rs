@@ -25,14 +25,17 @@ pub struct Streets {
 
 impl Streets {
     pub fn from_geojson(bytes: &[u8]) -> Result<Streets, String> {
-        let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+        let doc: Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
         let features = doc
             .get("features")
             .and_then(Value::as_array)
             .ok_or("not a GeoJSON FeatureCollection (no \"features\" array)")?;
         let mut lines = Vec::new();
         for (i, f) in features.iter().enumerate() {
-            let geometry = f.get("geometry").ok_or_else(|| format!("feature {i} has no geometry"))?;
+            let geometry = f
+                .get("geometry")
+                .ok_or_else(|| format!("feature {i} has no geometry"))?;
             let name = f
                 .pointer("/properties/name")
                 .and_then(Value::as_str)
@@ -40,8 +43,15 @@ impl Streets {
                 .map(str::to_string);
             let parts: Vec<Value> = match geometry.get("type").and_then(Value::as_str) {
                 Some("LineString") => vec![geometry["coordinates"].clone()],
-                Some("MultiLineString") => geometry["coordinates"].as_array().cloned().unwrap_or_default(),
-                other => return Err(format!("feature {i}: expected a LineString, found {other:?}")),
+                Some("MultiLineString") => geometry["coordinates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+                other => {
+                    return Err(format!(
+                        "feature {i}: expected a LineString, found {other:?}"
+                    ))
+                }
             };
             for part in parts {
                 let coords: Vec<[f64; 2]> = serde_json::from_value::<Vec<Vec<f64>>>(part)
@@ -51,7 +61,10 @@ impl Streets {
                     .map(|c| [c[0], c[1]])
                     .collect();
                 if coords.len() >= 2 {
-                    lines.push(Street { name: name.clone(), coords });
+                    lines.push(Street {
+                        name: name.clone(),
+                        coords,
+                    });
                 }
             }
         }

@@ -40,7 +40,11 @@ impl Workspace {
     fn new() -> Workspace {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("dist")).unwrap();
-        std::fs::write(dir.path().join("dist/index.html"), "<!doctype html><title>client</title>").unwrap();
+        std::fs::write(
+            dir.path().join("dist/index.html"),
+            "<!doctype html><title>client</title>",
+        )
+        .unwrap();
         Workspace { dir }
     }
     fn db(&self) -> PathBuf {
@@ -86,7 +90,12 @@ impl Workspace {
             match rx.recv_timeout(Duration::from_secs(120)) {
                 Ok(line) => {
                     if let Some(addr) = line.split("on http://").nth(1) {
-                        return Server { child, base: format!("http://{}", addr.trim()), startup: seen, log: rx };
+                        return Server {
+                            child,
+                            base: format!("http://{}", addr.trim()),
+                            startup: seen,
+                            log: rx,
+                        };
                     }
                     seen.push(line);
                 }
@@ -123,7 +132,10 @@ impl Server {
 }
 
 fn categories(c: &OutletCollection) -> std::collections::BTreeSet<String> {
-    c.features.iter().map(|f| f.properties.category.clone()).collect()
+    c.features
+        .iter()
+        .map(|f| f.properties.category.clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -139,13 +151,25 @@ async fn shanghai_demo_serves_sample_outlets_for_every_category() {
     assert_eq!(all.kind, "FeatureCollection");
     assert_eq!(health["outlets"], all.features.len());
     assert!(all.features.len() > 200);
-    assert!(all.features.iter().all(|f| f.properties.sample), "every Shanghai outlet is sample data");
+    assert!(
+        all.features.iter().all(|f| f.properties.sample),
+        "every Shanghai outlet is sample data"
+    );
     let rules = Rules::bundled();
-    assert_eq!(categories(&all).len(), rules.categories.len(), "every category is covered");
+    assert_eq!(
+        categories(&all).len(),
+        rules.categories.len(),
+        "every category is covered"
+    );
     let circle_bbox = [121.4242, 31.2315, 121.4558, 31.2585];
     for f in &all.features {
         let [lon, lat] = f.geometry.coordinates;
-        assert!(lon > circle_bbox[0] - 0.001 && lon < circle_bbox[2] + 0.001 && lat > circle_bbox[1] - 0.001 && lat < circle_bbox[3] + 0.001);
+        assert!(
+            lon > circle_bbox[0] - 0.001
+                && lon < circle_bbox[2] + 0.001
+                && lat > circle_bbox[1] - 0.001
+                && lat < circle_bbox[3] + 0.001
+        );
     }
 
     let (status, body) = s.get("/api/rules").await;
@@ -172,22 +196,46 @@ async fn outlet_filters_by_category_repair_kind_and_bbox() {
 
     let pharmacies = s.outlets("?category=pharmacy").await;
     assert!(!pharmacies.features.is_empty());
-    assert_eq!(categories(&pharmacies).into_iter().collect::<Vec<_>>(), vec!["pharmacy"]);
-    let expected = all.features.iter().filter(|f| f.properties.category == "pharmacy").count();
+    assert_eq!(
+        categories(&pharmacies).into_iter().collect::<Vec<_>>(),
+        vec!["pharmacy"]
+    );
+    let expected = all
+        .features
+        .iter()
+        .filter(|f| f.properties.category == "pharmacy")
+        .count();
     assert_eq!(pharmacies.features.len(), expected);
 
     let two = s.outlets("?category=pharmacy&category=breakfast").await;
-    assert_eq!(categories(&two).into_iter().collect::<Vec<_>>(), vec!["breakfast", "pharmacy"]);
+    assert_eq!(
+        categories(&two).into_iter().collect::<Vec<_>>(),
+        vec!["breakfast", "pharmacy"]
+    );
     let comma = s.outlets("?category=pharmacy,breakfast").await;
     assert_eq!(two, comma);
 
     let shoes = s.outlets("?category=repair&repair_kind=shoe").await;
     assert!(!shoes.features.is_empty());
-    assert!(shoes.features.iter().all(|f| f.properties.repair_kinds.contains(&"shoe".to_string())));
-    assert!(shoes.features.iter().all(|f| !f.properties.prices.is_empty()), "明码标价");
+    assert!(shoes
+        .features
+        .iter()
+        .all(|f| f.properties.repair_kinds.contains(&"shoe".to_string())));
+    assert!(
+        shoes
+            .features
+            .iter()
+            .all(|f| !f.properties.prices.is_empty()),
+        "明码标价"
+    );
 
     let bbox = [121.43, 31.24, 121.44, 31.25];
-    let inside = s.outlets(&format!("?bbox={},{},{},{}", bbox[0], bbox[1], bbox[2], bbox[3])).await;
+    let inside = s
+        .outlets(&format!(
+            "?bbox={},{},{},{}",
+            bbox[0], bbox[1], bbox[2], bbox[3]
+        ))
+        .await;
     assert!(!inside.features.is_empty() && inside.features.len() < all.features.len());
     for f in &inside.features {
         let [lon, lat] = f.geometry.coordinates;
@@ -226,7 +274,12 @@ async fn bad_queries_are_clear_400s_in_json() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
         assert_eq!(body["error"], code, "{query}");
         let message = body["message"].as_str().unwrap();
-        assert!(message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message: {message}");
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "Chinese message: {message}"
+        );
         assert!(!body["message_en"].as_str().unwrap().is_empty());
     }
     let (status, body) = s.get("/api/casino").await;
@@ -244,7 +297,10 @@ async fn serves_the_client_with_a_fallback_for_its_routes_and_compresses() {
     for path in ["/", "/repair", "/repair?kind=shoe"] {
         let (status, body) = s.get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(body.as_str().unwrap().contains("<title>client</title>"), "{path}");
+        assert!(
+            body.as_str().unwrap().contains("<title>client</title>"),
+            "{path}"
+        );
     }
     let r = reqwest::Client::new()
         .get(s.url("/api/basemap"))
@@ -269,8 +325,13 @@ async fn a_restart_keeps_the_data_and_does_not_load_it_twice() {
     let log = second.stop().join("\n");
     assert!(log.contains("already loaded"), "{log}");
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", ws.db().display())).await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", ws.db().display()))
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -280,13 +341,22 @@ async fn helsinki_serves_real_osm_outlets() {
     let s = ws.start("helsinki");
     let all = s.outlets("").await;
     assert_eq!(all.features.len(), 655);
-    assert!(all.features.iter().all(|f| !f.properties.sample && f.properties.osm_ref.is_some()));
+    assert!(all
+        .features
+        .iter()
+        .all(|f| !f.properties.sample && f.properties.osm_ref.is_some()));
     let pharmacies = s.outlets("?category=pharmacy").await;
     assert_eq!(pharmacies.features.len(), 6);
     let repair = s.outlets("?category=repair").await;
-    let kinds: std::collections::BTreeSet<_> =
-        repair.features.iter().flat_map(|f| f.properties.repair_kinds.clone()).collect();
-    assert!(kinds.contains("shoe") && kinds.contains("tailoring"), "{kinds:?}");
+    let kinds: std::collections::BTreeSet<_> = repair
+        .features
+        .iter()
+        .flat_map(|f| f.properties.repair_kinds.clone())
+        .collect();
+    assert!(
+        kinds.contains("shoe") && kinds.contains("tailoring"),
+        "{kinds:?}"
+    );
     let (_, circles) = s.get("/api/circles").await;
     assert_eq!(circles[0]["id"], "helsinki-centre");
 }
@@ -299,12 +369,18 @@ fn run(ws: &Workspace, args: &[&str]) -> (bool, String) {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
 async fn count(db: &Path, dataset: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
     let n = sqlx::query_scalar("SELECT COUNT(*) FROM outlets WHERE dataset = ?")
         .bind(dataset)
         .fetch_one(&pool)
@@ -321,15 +397,24 @@ async fn import_command_is_idempotent_and_a_broken_file_changes_nothing() {
     let pois = pois.to_str().unwrap();
     let (ok, out) = run(&ws, &["import", pois, "--dataset", "helsinki"]);
     assert!(ok, "{out}");
-    assert!(out.contains("655 outlets") && out.contains("655 new, 0 updated"), "{out}");
-    assert!(out.contains("药店") && out.contains("skipped, by reason"), "summary per category: {out}");
+    assert!(
+        out.contains("655 outlets") && out.contains("655 new, 0 updated"),
+        "{out}"
+    );
+    assert!(
+        out.contains("药店") && out.contains("skipped, by reason"),
+        "summary per category: {out}"
+    );
     let (ok, out) = run(&ws, &["import", pois, "--dataset", "helsinki"]);
     assert!(ok && out.contains("0 new, 655 updated"), "{out}");
     assert_eq!(count(&ws.db(), "helsinki").await, 655);
 
     // The pbf holds the same objects: importing it updates rather than duplicates.
     let pbf = data_dir().join("helsinki/helsinki.osm.pbf");
-    let (ok, out) = run(&ws, &["import", pbf.to_str().unwrap(), "--dataset", "helsinki"]);
+    let (ok, out) = run(
+        &ws,
+        &["import", pbf.to_str().unwrap(), "--dataset", "helsinki"],
+    );
     assert!(ok, "{out}");
     let stored = out.lines().find(|l| l.starts_with("stored in")).unwrap();
     let numbers: Vec<i64> = stored
@@ -337,16 +422,26 @@ async fn import_command_is_idempotent_and_a_broken_file_changes_nothing() {
         .filter_map(|n| n.parse().ok())
         .collect();
     let (new, updated) = (numbers[numbers.len() - 2], numbers[numbers.len() - 1]);
-    assert!(updated >= 640, "the GeoJSON's objects are updated in place: {stored}");
+    assert!(
+        updated >= 640,
+        "the GeoJSON's objects are updated in place: {stored}"
+    );
     let after_pbf = count(&ws.db(), "helsinki").await;
     assert_eq!(after_pbf, 655 + new, "{stored}");
 
     let broken = ws.path("broken.geojson");
     std::fs::write(&broken, "{\"type\":\"FeatureCollection\",\"features\":[").unwrap();
-    let (ok, out) = run(&ws, &["import", broken.to_str().unwrap(), "--dataset", "helsinki"]);
+    let (ok, out) = run(
+        &ws,
+        &["import", broken.to_str().unwrap(), "--dataset", "helsinki"],
+    );
     assert!(!ok);
     assert!(out.contains("not valid JSON"), "{out}");
-    assert_eq!(count(&ws.db(), "helsinki").await, after_pbf, "nothing lost, nothing added");
+    assert_eq!(
+        count(&ws.db(), "helsinki").await,
+        after_pbf,
+        "nothing lost, nothing added"
+    );
 
     let (ok, out) = run(&ws, &["import", pois, "--dataset", "helsinki", "--dry-run"]);
     assert!(ok && out.contains("nothing stored"), "{out}");
@@ -363,9 +458,17 @@ async fn any_folder_is_a_dataset_and_a_broken_one_is_named() {
     let s = ws.start(folder.to_str().unwrap());
     let (_, circles) = s.get("/api/circles").await;
     assert_eq!(circles[0]["id"], "my-area");
-    assert!(circles[0]["service_population"].is_null(), "unknown, and said so");
+    assert!(
+        circles[0]["service_population"].is_null(),
+        "unknown, and said so"
+    );
     assert_eq!(circles[0]["boundary"]["type"], "Polygon");
-    assert!(s.outlets("").await.features.iter().all(|f| f.properties.sample));
+    assert!(s
+        .outlets("")
+        .await
+        .features
+        .iter()
+        .all(|f| f.properties.sample));
     s.stop();
 
     std::fs::remove_file(folder.join("basemap.geojson")).unwrap();
@@ -383,12 +486,25 @@ async fn any_folder_is_a_dataset_and_a_broken_one_is_named() {
 async fn a_broken_rules_file_stops_the_server_with_its_line() {
     let ws = Workspace::new();
     let rules = ws.path("rules.toml");
-    let text = app::domain::rules::DEFAULT_RULES_TOML.replacen("color = \"#0b7285\"", "color = \"teal\"", 1);
+    let text = app::domain::rules::DEFAULT_RULES_TOML.replacen(
+        "color = \"#0b7285\"",
+        "color = \"teal\"",
+        1,
+    );
     std::fs::write(&rules, &text).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let teal = lines.iter().position(|l| l.contains("\"teal\"")).unwrap() + 1;
-    let header = lines[..teal].iter().rposition(|l| l.trim() == "[[categories]]").unwrap() + 1;
-    let out = ws.command("shanghai").arg("--rules").arg(&rules).output().unwrap();
+    let header = lines[..teal]
+        .iter()
+        .rposition(|l| l.trim() == "[[categories]]")
+        .unwrap()
+        + 1;
+    let out = ws
+        .command("shanghai")
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     let reported: usize = err
@@ -397,7 +513,10 @@ async fn a_broken_rules_file_stops_the_server_with_its_line() {
         .and_then(|rest| rest.split(':').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no line number in {err}"));
-    assert!((header..=teal).contains(&reported), "line {reported} is not the pharmacy entry ({header}-{teal}): {err}");
+    assert!(
+        (header..=teal).contains(&reported),
+        "line {reported} is not the pharmacy entry ({header}-{teal}): {err}"
+    );
     assert!(err.contains("pharmacy") && err.contains("#1a2b3c"), "{err}");
     assert!(!ws.db().exists(), "nothing was written");
 

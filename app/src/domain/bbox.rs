@@ -40,7 +40,12 @@ impl BBox {
                 "bbox: west ({west}) must not exceed east ({east}), nor south ({south}) north ({north})"
             ));
         }
-        Ok(BBox { west, south, east, north })
+        Ok(BBox {
+            west,
+            south,
+            east,
+            north,
+        })
     }
 
     pub fn contains(&self, lon: f64, lat: f64) -> bool {
@@ -48,7 +53,10 @@ impl BBox {
     }
 
     pub fn centre(&self) -> (f64, f64) {
-        ((self.west + self.east) / 2.0, (self.south + self.north) / 2.0)
+        (
+            (self.west + self.east) / 2.0,
+            (self.south + self.north) / 2.0,
+        )
     }
 }
 
@@ -61,7 +69,16 @@ mod tests {
         let b = BBox::parse("121.42, 31.23,121.46,31.26").unwrap();
         assert!(b.contains(121.44, 31.245));
         assert!(!b.contains(121.47, 31.245));
-        for bad in ["", "1,2,3", "a,1,2,3", "1,2,3,4,5", "10,0,5,1", "0,10,1,5", "0,0,200,1", "NaN,0,1,1"] {
+        for bad in [
+            "",
+            "1,2,3",
+            "a,1,2,3",
+            "1,2,3,4,5",
+            "10,0,5,1",
+            "0,10,1,5",
+            "0,0,200,1",
+            "NaN,0,1,1",
+        ] {
             assert!(BBox::parse(bad).is_err(), "{bad:?} should fail");
         }
     }

@@ -44,7 +44,8 @@ impl Tags<'_> {
     }
 
     fn is(&self, key: &str, value: &str) -> bool {
-        self.get(key).is_some_and(|v| v.split(';').any(|part| part.trim() == value))
+        self.get(key)
+            .is_some_and(|v| v.split(';').any(|part| part.trim() == value))
     }
 
     fn yes(&self, key: &str) -> bool {
@@ -171,7 +172,15 @@ const REPAIR_VALUES: &[(&str, &str)] = &[
 ];
 
 /// The tag keys that say what a feature is, in the order we report them when skipping.
-const KIND_KEYS: &[&str] = &["shop", "amenity", "craft", "leisure", "office", "healthcare", "tourism"];
+const KIND_KEYS: &[&str] = &[
+    "shop",
+    "amenity",
+    "craft",
+    "leisure",
+    "office",
+    "healthcare",
+    "tourism",
+];
 
 fn push_unique(kinds: &mut Vec<&'static str>, kind: &'static str) {
     if !kinds.contains(&kind) {
@@ -229,7 +238,10 @@ fn repair_kinds(tags: &Tags) -> Vec<&'static str> {
 pub fn classify(tags: &Tags) -> Result<Mapped, Skip> {
     let kinds = repair_kinds(tags);
     if !kinds.is_empty() {
-        return Ok(Mapped { category: "repair", repair_kinds: kinds });
+        return Ok(Mapped {
+            category: "repair",
+            repair_kinds: kinds,
+        });
     }
     if tags.is("shop", "repair") || tags.is("craft", "repair") {
         return Err(Skip::NotOurs(
@@ -240,7 +252,10 @@ pub fn classify(tags: &Tags) -> Result<Mapped, Skip> {
     // Breakfast places are fast-food or cafés that say so; before the generic table, which
     // would call them restaurants.
     if tags.is("cuisine", "breakfast") || tags.yes("breakfast") {
-        return Ok(Mapped { category: "breakfast", repair_kinds: vec![] });
+        return Ok(Mapped {
+            category: "breakfast",
+            repair_kinds: vec![],
+        });
     }
     if tags.is("amenity", "social_facility") {
         let for_seniors = tags.is("social_facility:for", "senior");
@@ -248,22 +263,37 @@ pub fn classify(tags: &Tags) -> Result<Mapped, Skip> {
             .iter()
             .any(|v| tags.is("social_facility", v));
         if for_seniors || tags.is("social_facility", "nursing_home") || (care && for_seniors) {
-            return Ok(Mapped { category: "elderly_care", repair_kinds: vec![] });
+            return Ok(Mapped {
+                category: "elderly_care",
+                repair_kinds: vec![],
+            });
         }
         if tags.is("social_facility:for", "child") && tags.is("social_facility", "day_care") {
-            return Ok(Mapped { category: "childcare", repair_kinds: vec![] });
+            return Ok(Mapped {
+                category: "childcare",
+                repair_kinds: vec![],
+            });
         }
     }
     for (key, value, category) in CATEGORY_TAGS {
         if tags.is(key, value) {
-            return Ok(Mapped { category, repair_kinds: vec![] });
+            return Ok(Mapped {
+                category,
+                repair_kinds: vec![],
+            });
         }
     }
     if tags.is("shop", "chemist") {
-        return Err(Skip::NotOurs("shop=chemist".into(), "a drugstore, not a pharmacy"));
+        return Err(Skip::NotOurs(
+            "shop=chemist".into(),
+            "a drugstore, not a pharmacy",
+        ));
     }
     if tags.is("shop", "bicycle") {
-        return Err(Skip::NotOurs("shop=bicycle".into(), "sells bicycles; does not say it repairs them"));
+        return Err(Skip::NotOurs(
+            "shop=bicycle".into(),
+            "sells bicycles; does not say it repairs them",
+        ));
     }
     for key in KIND_KEYS {
         if let Some(value) = tags.get(key) {
@@ -284,7 +314,9 @@ fn address(tags: &Tags) -> Option<String> {
     }
     let street = tags.get("addr:street")?;
     let number = tags.get("addr:housenumber");
-    let chinese = street.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let chinese = street
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     Some(match (number, chinese) {
         (Some(n), true) => format!("{street}{n}号"),
         (Some(n), false) => format!("{street} {n}"),
@@ -334,7 +366,10 @@ mod tests {
     use crate::domain::Rules;
 
     fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn map(pairs: &[(&str, &str)]) -> Result<Mapped, Skip> {
@@ -349,10 +384,18 @@ mod tests {
     fn the_issue_examples_map() {
         assert_eq!(category(&[("shop", "convenience")]), "convenience");
         assert_eq!(category(&[("amenity", "pharmacy")]), "pharmacy");
-        assert_eq!(map(&[("craft", "shoemaker")]).unwrap().repair_kinds, vec!["shoe"]);
-        assert_eq!(map(&[("craft", "key_cutter")]).unwrap().repair_kinds, vec!["key"]);
         assert_eq!(
-            map(&[("shop", "repair"), ("repair", "shoes;keys")]).unwrap().repair_kinds,
+            map(&[("craft", "shoemaker")]).unwrap().repair_kinds,
+            vec!["shoe"]
+        );
+        assert_eq!(
+            map(&[("craft", "key_cutter")]).unwrap().repair_kinds,
+            vec!["key"]
+        );
+        assert_eq!(
+            map(&[("shop", "repair"), ("repair", "shoes;keys")])
+                .unwrap()
+                .repair_kinds,
             vec!["shoe", "key"]
         );
     }
@@ -360,22 +403,55 @@ mod tests {
     #[test]
     fn repair_kinds_come_from_every_tag_that_says_so() {
         let kinds = |p: &[(&str, &str)]| map(p).unwrap().repair_kinds;
-        assert_eq!(kinds(&[("craft", "electronics_repair"), ("electronics_repair", "phone")]), vec!["phone"]);
+        assert_eq!(
+            kinds(&[
+                ("craft", "electronics_repair"),
+                ("electronics_repair", "phone")
+            ]),
+            vec!["phone"]
+        );
         assert_eq!(kinds(&[("craft", "electronics_repair")]), vec!["appliance"]);
         assert_eq!(kinds(&[("craft", "tailor")]), vec!["tailoring"]);
-        assert_eq!(kinds(&[("shop", "bicycle"), ("service:bicycle:repair", "yes")]), vec!["bicycle"]);
-        assert_eq!(kinds(&[("shop", "locksmith"), ("service:key_cutting", "yes")]), vec!["locksmith", "key"]);
-        assert_eq!(kinds(&[("shop", "mobile_phone"), ("service:mobile_phone:repair", "yes")]), vec!["phone"]);
+        assert_eq!(
+            kinds(&[("shop", "bicycle"), ("service:bicycle:repair", "yes")]),
+            vec!["bicycle"]
+        );
+        assert_eq!(
+            kinds(&[("shop", "locksmith"), ("service:key_cutting", "yes")]),
+            vec!["locksmith", "key"]
+        );
+        assert_eq!(
+            kinds(&[
+                ("shop", "mobile_phone"),
+                ("service:mobile_phone:repair", "yes")
+            ]),
+            vec!["phone"]
+        );
     }
 
     #[test]
     fn unclear_features_are_skipped_with_a_reason_not_guessed() {
-        assert_eq!(map(&[("shop", "clothes")]), Err(Skip::Unmapped("shop=clothes".into())));
+        assert_eq!(
+            map(&[("shop", "clothes")]),
+            Err(Skip::Unmapped("shop=clothes".into()))
+        );
         assert_eq!(map(&[("name", "x")]), Err(Skip::NoKindTag));
-        assert!(matches!(map(&[("shop", "bicycle")]), Err(Skip::NotOurs(..))));
-        assert!(matches!(map(&[("shop", "chemist")]), Err(Skip::NotOurs(..))));
-        assert!(matches!(map(&[("shop", "repair"), ("repair", "organ")]), Err(Skip::NotOurs(..))));
-        assert_eq!(map(&[("tourism", "hotel")]), Err(Skip::Unmapped("tourism=hotel".into())));
+        assert!(matches!(
+            map(&[("shop", "bicycle")]),
+            Err(Skip::NotOurs(..))
+        ));
+        assert!(matches!(
+            map(&[("shop", "chemist")]),
+            Err(Skip::NotOurs(..))
+        ));
+        assert!(matches!(
+            map(&[("shop", "repair"), ("repair", "organ")]),
+            Err(Skip::NotOurs(..))
+        ));
+        assert_eq!(
+            map(&[("tourism", "hotel")]),
+            Err(Skip::Unmapped("tourism=hotel".into()))
+        );
         assert_eq!(
             Skip::Unmapped("office=company".into()).to_string(),
             "no category for office=company"
@@ -384,10 +460,20 @@ mod tests {
 
     #[test]
     fn special_cases_before_the_table() {
-        assert_eq!(category(&[("amenity", "fast_food"), ("cuisine", "breakfast;noodle")]), "breakfast");
-        assert_eq!(category(&[("amenity", "fast_food"), ("cuisine", "burger")]), "restaurant");
         assert_eq!(
-            category(&[("amenity", "social_facility"), ("social_facility", "assisted_living"), ("social_facility:for", "senior")]),
+            category(&[("amenity", "fast_food"), ("cuisine", "breakfast;noodle")]),
+            "breakfast"
+        );
+        assert_eq!(
+            category(&[("amenity", "fast_food"), ("cuisine", "burger")]),
+            "restaurant"
+        );
+        assert_eq!(
+            category(&[
+                ("amenity", "social_facility"),
+                ("social_facility", "assisted_living"),
+                ("social_facility:for", "senior")
+            ]),
             "elderly_care"
         );
         assert_eq!(category(&[("amenity", "kindergarten")]), "childcare");
@@ -431,7 +517,13 @@ mod tests {
         assert_eq!(o.delivers, Some(false));
         assert_eq!(o.source, OutletSource::Osm);
         assert!(o.validate(&Rules::bundled()).is_ok());
-        let zh = tags(&[("shop", "bakery"), ("name", "Bakery"), ("name:zh", "早点铺"), ("addr:street", "昌化路"), ("addr:housenumber", "12")]);
+        let zh = tags(&[
+            ("shop", "bakery"),
+            ("name", "Bakery"),
+            ("name:zh", "早点铺"),
+            ("addr:street", "昌化路"),
+            ("addr:housenumber", "12"),
+        ]);
         let o = outlet_from_tags(&zh, 121.44, 31.24, None).unwrap();
         assert_eq!(o.name.as_deref(), Some("早点铺"));
         assert_eq!(o.address.as_deref(), Some("昌化路12号"));

@@ -90,28 +90,43 @@ impl Outlet {
     /// Checks the outlet against the rules; the message says what is wrong, in Chinese first.
     pub fn validate(&self, rules: &Rules) -> Result<(), String> {
         let Some(category) = rules.category(&self.category) else {
-            return Err(format!("未知的业态类别 / unknown category '{}'", self.category));
+            return Err(format!(
+                "未知的业态类别 / unknown category '{}'",
+                self.category
+            ));
         };
         if !(self.lon.is_finite() && (-180.0..=180.0).contains(&self.lon))
             || !(self.lat.is_finite() && (-90.0..=90.0).contains(&self.lat))
         {
-            return Err(format!("坐标无效 / invalid position {},{}", self.lon, self.lat));
+            return Err(format!(
+                "坐标无效 / invalid position {},{}",
+                self.lon, self.lat
+            ));
         }
         if !self.repair_kinds.is_empty() && category.code != rules.repair_map.category {
             return Err(format!(
                 "只有{}类网点可以填写维修项目 / only '{}' outlets have repair kinds",
-                rules.category(&rules.repair_map.category).map_or("", |c| c.name_zh.as_str()),
+                rules
+                    .category(&rules.repair_map.category)
+                    .map_or("", |c| c.name_zh.as_str()),
                 rules.repair_map.category
             ));
         }
-        if let Some(kind) = self.repair_kinds.iter().find(|k| rules.repair_kind(k).is_none()) {
+        if let Some(kind) = self
+            .repair_kinds
+            .iter()
+            .find(|k| rules.repair_kind(k).is_none())
+        {
             return Err(format!("未知的维修项目 / unknown repair kind '{kind}'"));
         }
         if let Some(s) = self.services.iter().find(|s| rules.service(s).is_none()) {
             return Err(format!("未知的服务项目 / unknown service '{s}'"));
         }
         if let Some(p) = self.prices.iter().find(|p| p.item.trim().is_empty()) {
-            return Err(format!("价目表有空的项目名 / a price-list line has no item ({})", p.price_text()));
+            return Err(format!(
+                "价目表有空的项目名 / a price-list line has no item ({})",
+                p.price_text()
+            ));
         }
         Ok(())
     }
@@ -249,7 +264,10 @@ mod tests {
             category: "repair".into(),
             repair_kinds: vec!["shoe".into(), "key".into()],
             services: vec![],
-            prices: vec![PriceItem { item: "钉鞋掌".into(), price_fen: 1500 }],
+            prices: vec![PriceItem {
+                item: "钉鞋掌".into(),
+                price_fen: 1500,
+            }],
             opening_hours: Some("Mo-Sa 08:00-18:00".into()),
             phone: None,
             address: Some("昌化路".into()),
@@ -265,7 +283,10 @@ mod tests {
 
     #[test]
     fn geojson_round_trip_keeps_every_field() {
-        let stored = StoredOutlet { id: 7, outlet: shoe_stall() };
+        let stored = StoredOutlet {
+            id: 7,
+            outlet: shoe_stall(),
+        };
         let json = serde_json::to_value(OutletCollection::new(vec![stored.clone()])).unwrap();
         assert_eq!(json["type"], "FeatureCollection");
         assert_eq!(json["features"][0]["geometry"]["coordinates"][0], 121.44);
@@ -277,7 +298,13 @@ mod tests {
 
     #[test]
     fn price_text_is_exact() {
-        let p = |fen| PriceItem { item: "x".into(), price_fen: fen }.price_text();
+        let p = |fen| {
+            PriceItem {
+                item: "x".into(),
+                price_fen: fen,
+            }
+            .price_text()
+        };
         assert_eq!(p(1500), "15元");
         assert_eq!(p(250), "2.5元");
         assert_eq!(p(1205), "12.05元");
@@ -295,7 +322,10 @@ mod tests {
         assert!(o.validate(&rules).unwrap_err().contains("spaceship"));
         let mut o = shoe_stall();
         o.category = "pharmacy".into();
-        assert!(o.validate(&rules).is_err(), "a pharmacy cannot carry repair kinds");
+        assert!(
+            o.validate(&rules).is_err(),
+            "a pharmacy cannot carry repair kinds"
+        );
         let mut o = shoe_stall();
         o.lat = f64::NAN;
         assert!(o.validate(&rules).is_err());

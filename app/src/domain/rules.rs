@@ -148,7 +148,10 @@ impl Rules {
         if *file.version.get_ref() != 1 {
             return Err(err(
                 file.version.span(),
-                format!("unsupported version {} (this build reads version 1)", file.version.get_ref()),
+                format!(
+                    "unsupported version {} (this build reads version 1)",
+                    file.version.get_ref()
+                ),
             ));
         }
 
@@ -156,7 +159,10 @@ impl Rules {
         if !(w.speed_kmh > 0.5 && w.speed_kmh < 10.0) {
             return Err(err(
                 file.walking.span(),
-                format!("walking.speed_kmh must be between 0.5 and 10 km/h, not {}", w.speed_kmh),
+                format!(
+                    "walking.speed_kmh must be between 0.5 and 10 km/h, not {}",
+                    w.speed_kmh
+                ),
             ));
         }
         if !(w.elderly_speed_kmh > 0.5 && w.elderly_speed_kmh <= w.speed_kmh) {
@@ -218,8 +224,11 @@ impl Rules {
             }
         }
 
-        let category_codes: HashSet<&str> =
-            file.categories.iter().map(|c| c.get_ref().code.as_str()).collect();
+        let category_codes: HashSet<&str> = file
+            .categories
+            .iter()
+            .map(|c| c.get_ref().code.as_str())
+            .collect();
         for code in &file.shortcuts.get_ref().categories {
             if !category_codes.contains(code.as_str()) {
                 return Err(err(
@@ -240,11 +249,23 @@ impl Rules {
             version: file.version.into_inner(),
             walking: file.walking.into_inner(),
             rings: file.rings.into_inner(),
-            groups: file.groups.into_iter().map(|(k, v)| (k, v.into_inner())).collect(),
+            groups: file
+                .groups
+                .into_iter()
+                .map(|(k, v)| (k, v.into_inner()))
+                .collect(),
             shortcuts: file.shortcuts.into_inner(),
             repair_map: file.repair_map.into_inner(),
-            categories: file.categories.into_iter().map(Spanned::into_inner).collect(),
-            repair_kinds: file.repair_kinds.into_iter().map(Spanned::into_inner).collect(),
+            categories: file
+                .categories
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            repair_kinds: file
+                .repair_kinds
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
             services: file.services.into_iter().map(Spanned::into_inner).collect(),
         })
     }
@@ -300,9 +321,13 @@ fn check_entries<T>(
             message: format!("{list} '{code}': {message}"),
         };
         let code_ok = code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !code_ok {
-            return Err(fail("code must be lower-case ASCII letters, digits and '_'".into()));
+            return Err(fail(
+                "code must be lower-case ASCII letters, digits and '_'".into(),
+            ));
         }
         if !seen.insert(code.clone()) {
             return Err(fail("duplicate code".into()));
@@ -314,10 +339,14 @@ fn check_entries<T>(
             && color.starts_with('#')
             && color[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !color_ok {
-            return Err(fail(format!("color must look like #1a2b3c, not \"{color}\"")));
+            return Err(fail(format!(
+                "color must look like #1a2b3c, not \"{color}\""
+            )));
         }
         if glyph.chars().count() != 1 {
-            return Err(fail(format!("glyph must be exactly one character, not \"{glyph}\"")));
+            return Err(fail(format!(
+                "glyph must be exactly one character, not \"{glyph}\""
+            )));
         }
     }
     Ok(())
@@ -339,7 +368,16 @@ mod tests {
         let graded: Vec<_> = rules.categories.iter().filter(|c| c.graded).collect();
         assert_eq!(graded.len(), 8, "the 8 quality types of Q35");
         assert!(graded.iter().all(|c| c.group == "quality"));
-        for kind in ["shoe", "key", "locksmith", "watch", "phone", "appliance", "tailoring", "bicycle"] {
+        for kind in [
+            "shoe",
+            "key",
+            "locksmith",
+            "watch",
+            "phone",
+            "appliance",
+            "tailoring",
+            "bicycle",
+        ] {
             assert!(rules.repair_kind(kind).is_some(), "repair kind {kind}");
         }
         assert_eq!(rules.services.len(), 7);
@@ -357,7 +395,10 @@ mod tests {
     }
 
     fn broken(from: &str, to: &str) -> RulesError {
-        assert!(DEFAULT_RULES_TOML.contains(from), "fixture text {from:?} not in rules.toml");
+        assert!(
+            DEFAULT_RULES_TOML.contains(from),
+            "fixture text {from:?} not in rules.toml"
+        );
         Rules::from_toml(&DEFAULT_RULES_TOML.replacen(from, to, 1)).unwrap_err()
     }
 
@@ -373,7 +414,9 @@ mod tests {
     fn syntax_error_names_its_line() {
         let e = broken("glyph = \"药\"", "glyph = \"药");
         assert_eq!(e.line, Some(line_containing("glyph = \"药\"")));
-        assert!(e.to_string().starts_with(&format!("rules file, line {}:", e.line.unwrap())));
+        assert!(e
+            .to_string()
+            .starts_with(&format!("rules file, line {}:", e.line.unwrap())));
     }
 
     #[test]
@@ -389,24 +432,43 @@ mod tests {
             "code = \"laundry\"\ngroup = \"basic\"",
             "code = \"laundry\"\ngroup = \"basc\"",
         );
-        assert!(e.message.contains("'laundry'") && e.message.contains("'basc'"), "{e}");
+        assert!(
+            e.message.contains("'laundry'") && e.message.contains("'basc'"),
+            "{e}"
+        );
         let line = e.line.unwrap();
         let header = line_containing("code = \"laundry\"") - 1;
-        assert!((header..header + 3).contains(&line), "line {line} is not the laundry entry");
+        assert!(
+            (header..header + 3).contains(&line),
+            "line {line} is not the laundry entry"
+        );
     }
 
     #[test]
     fn content_errors_are_caught() {
-        assert!(broken("color = \"#0b7285\"", "color = \"teal\"").message.contains("#1a2b3c"));
-        assert!(broken("glyph = \"药\"", "glyph = \"药店\"").message.contains("one character"));
-        assert!(broken("code = \"pharmacy\"", "code = \"laundry\"").message.contains("duplicate"));
-        assert!(broken("speed_kmh = 4.5", "speed_kmh = 45").message.contains("speed_kmh"));
+        assert!(broken("color = \"#0b7285\"", "color = \"teal\"")
+            .message
+            .contains("#1a2b3c"));
+        assert!(broken("glyph = \"药\"", "glyph = \"药店\"")
+            .message
+            .contains("one character"));
+        assert!(broken("code = \"pharmacy\"", "code = \"laundry\"")
+            .message
+            .contains("duplicate"));
+        assert!(broken("speed_kmh = 4.5", "speed_kmh = 45")
+            .message
+            .contains("speed_kmh"));
         assert!(broken("doorstep_minutes = 10", "doorstep_minutes = 20")
             .message
             .contains("doorstep_minutes"));
-        assert!(broken("\"elderly_care\", \"childcare\"]", "\"elderly_care\", \"nursery\"]")
+        assert!(broken(
+            "\"elderly_care\", \"childcare\"]",
+            "\"elderly_care\", \"nursery\"]"
+        )
+        .message
+        .contains("'nursery'"));
+        assert!(broken("version = 1", "version = 2")
             .message
-            .contains("'nursery'"));
-        assert!(broken("version = 1", "version = 2").message.contains("version 2"));
+            .contains("version 2"));
     }
 }
