@@ -35,6 +35,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}"
 fi
 
+step "cargo fetch (Trunk builds offline)"
+cargo fetch --locked
+
 step "npm packages (leaflet, binaryen's wasm-opt, playwright)"
 npm ci --no-audit --no-fund --loglevel=error
 (cd end2end && npm ci --no-audit --no-fund --loglevel=error)

@@ -128,6 +128,27 @@ fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
+/// The line of `key = …` in the table whose header `span` covers (toml gives a table's span as
+/// its header only), or the header's line when the key is not written there (a default).
+fn key_line(source: &str, span: std::ops::Range<usize>, key: &str) -> usize {
+    let start = span.end.min(source.len());
+    let mut offset = start;
+    for line in source[start..].split_inclusive('\n') {
+        let rest = line.trim_start();
+        if rest.starts_with('[') {
+            break;
+        }
+        if rest
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return line_of(source, offset);
+        }
+        offset += line.len();
+    }
+    line_of(source, span.start)
+}
+
 impl Rules {
     /// The rules bundled with the app. They are checked by a unit test, so this cannot fail in
     /// a build that passed its tests.
@@ -140,14 +161,16 @@ impl Rules {
             line: e.span().map(|s| line_of(source, s.start)),
             message: e.message().trim().to_string(),
         })?;
-        let err = |span: std::ops::Range<usize>, message: String| RulesError {
-            line: Some(line_of(source, span.start)),
+        // `key`: the field at fault, so the error names its own line.
+        let err = |span: std::ops::Range<usize>, key: &str, message: String| RulesError {
+            line: Some(key_line(source, span, key)),
             message,
         };
 
         if *file.version.get_ref() != 1 {
             return Err(err(
                 file.version.span(),
+                "version",
                 format!(
                     "unsupported version {} (this build reads version 1)",
                     file.version.get_ref()
@@ -159,6 +182,7 @@ impl Rules {
         if !(w.speed_kmh > 0.5 && w.speed_kmh < 10.0) {
             return Err(err(
                 file.walking.span(),
+                "speed_kmh",
                 format!(
                     "walking.speed_kmh must be between 0.5 and 10 km/h, not {}",
                     w.speed_kmh
@@ -168,6 +192,7 @@ impl Rules {
         if !(w.elderly_speed_kmh > 0.5 && w.elderly_speed_kmh <= w.speed_kmh) {
             return Err(err(
                 file.walking.span(),
+                "elderly_speed_kmh",
                 format!(
                     "walking.elderly_speed_kmh must be above 0.5 km/h and not faster than speed_kmh ({}), not {}",
                     w.speed_kmh, w.elderly_speed_kmh
@@ -177,6 +202,7 @@ impl Rules {
         if w.minute_choices.is_empty() || w.minute_choices.iter().any(|&m| m == 0 || m > 60) {
             return Err(err(
                 file.walking.span(),
+                "minute_choices",
                 "walking.minute_choices must list minutes between 1 and 60".to_string(),
             ));
         }
@@ -185,6 +211,7 @@ impl Rules {
         if r.doorstep_minutes == 0 || r.doorstep_minutes >= r.around_home_minutes {
             return Err(err(
                 file.rings.span(),
+                "doorstep_minutes",
                 format!(
                     "rings.doorstep_minutes ({}) must be above 0 and below rings.around_home_minutes ({})",
                     r.doorstep_minutes, r.around_home_minutes
@@ -197,6 +224,7 @@ impl Rules {
             if ring != "doorstep" && ring != "around_home" {
                 return Err(err(
                     group.span(),
+                    "ring",
                     format!("group '{code}': ring must be \"doorstep\" or \"around_home\", not \"{ring}\""),
                 ));
             }
@@ -214,6 +242,7 @@ impl Rules {
                 let known: Vec<&str> = file.groups.keys().map(String::as_str).collect();
                 return Err(err(
                     c.span(),
+                    "group",
                     format!(
                         "category '{}': unknown group '{}' (known groups: {})",
                         cat.code,
@@ -233,6 +262,7 @@ impl Rules {
             if !category_codes.contains(code.as_str()) {
                 return Err(err(
                     file.shortcuts.span(),
+                    "categories",
                     format!("shortcuts: unknown category '{code}'"),
                 ));
             }
@@ -241,6 +271,7 @@ impl Rules {
         if !category_codes.contains(repair.as_str()) {
             return Err(err(
                 file.repair_map.span(),
+                "category",
                 format!("repair_map.category: unknown category '{repair}'"),
             ));
         }
@@ -316,8 +347,8 @@ fn check_entries<T>(
     let mut seen = HashSet::new();
     for entry in entries {
         let (code, name_zh, name_en, color, glyph) = fields(entry.get_ref());
-        let fail = |message: String| RulesError {
-            line: Some(line_of(source, entry.span().start)),
+        let fail = |key: &str, message: String| RulesError {
+            line: Some(key_line(source, entry.span(), key)),
             message: format!("{list} '{code}': {message}"),
         };
         let code_ok = code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
@@ -326,27 +357,33 @@ fn check_entries<T>(
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !code_ok {
             return Err(fail(
+                "code",
                 "code must be lower-case ASCII letters, digits and '_'".into(),
             ));
         }
         if !seen.insert(code.clone()) {
-            return Err(fail("duplicate code".into()));
+            return Err(fail("code", "duplicate code".into()));
         }
         if name_zh.trim().is_empty() || name_en.trim().is_empty() {
-            return Err(fail("name_zh and name_en must not be empty".into()));
+            return Err(fail(
+                "name_zh",
+                "name_zh and name_en must not be empty".into(),
+            ));
         }
         let color_ok = color.len() == 7
             && color.starts_with('#')
             && color[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !color_ok {
-            return Err(fail(format!(
-                "color must look like #1a2b3c, not \"{color}\""
-            )));
+            return Err(fail(
+                "color",
+                format!("color must look like #1a2b3c, not \"{color}\""),
+            ));
         }
         if glyph.chars().count() != 1 {
-            return Err(fail(format!(
-                "glyph must be exactly one character, not \"{glyph}\""
-            )));
+            return Err(fail(
+                "glyph",
+                format!("glyph must be exactly one character, not \"{glyph}\""),
+            ));
         }
     }
     Ok(())
@@ -442,6 +479,16 @@ mod tests {
             (header..header + 3).contains(&line),
             "line {line} is not the laundry entry"
         );
+    }
+
+    #[test]
+    fn content_errors_name_the_line_of_the_field() {
+        let e = broken("color = \"#0b7285\"", "color = \"teal\"");
+        assert_eq!(e.line, Some(line_containing("color = \"#0b7285\"")));
+        let e = broken("speed_kmh = 4.5", "speed_kmh = 45");
+        assert_eq!(e.line, Some(line_containing("speed_kmh = 4.5")));
+        let e = broken("doorstep_minutes = 10", "doorstep_minutes = 20");
+        assert_eq!(e.line, Some(line_containing("doorstep_minutes = 10")));
     }
 
     #[test]

@@ -1,0 +1,62 @@
+// Browser tests at phone size (390×844) in Debian's Chromium (never a downloaded browser),
+// against the real server binary on a fresh SQLite file per dataset.
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const server = process.env.BIANMIN_SERVER_BIN ?? path.join(root, 'target/debug/bianmin-server');
+const dbDir = path.join(__dirname, 'test-results', 'db');
+
+const datasets = [
+  { name: 'shanghai', port: 8791 },
+  { name: 'helsinki', port: 8792 },
+];
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results/artifacts',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  use: {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      // Without the background-networking flags Chromium floods the closed network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: datasets.map((d) => ({
+    name: d.name,
+    use: { baseURL: `http://127.0.0.1:${d.port}` },
+  })),
+  webServer: datasets.map((d) => ({
+    // A fresh database each run: the test sees exactly what a newcomer's first start sees.
+    command:
+      `rm -f "${dbDir}/${d.name}.db" "${dbDir}/${d.name}.db-wal" "${dbDir}/${d.name}.db-shm" && ` +
+      `"${server}" --listen 127.0.0.1:${d.port} --dataset ${d.name} ` +
+      `--db "${dbDir}/${d.name}.db" --dist "${path.join(root, 'dist')}"`,
+    url: `http://127.0.0.1:${d.port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })),
+});

@@ -1,0 +1,175 @@
+// The resident's two maps at phone size, on both datasets (Playwright projects `shanghai` and
+// `helsinki`), against the real server and its fresh SQLite file.
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import * as path from 'node:path';
+
+const shotDir = path.join(__dirname, '..', 'test-results', 'screenshots');
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: path.join(shotDir, `${info.project.name}-${name}.png`) });
+}
+
+async function openMap(page: Page, url = '/') {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  await page.goto(url);
+  await expect(page.getByTestId('map-ready')).toBeAttached();
+  return problems;
+}
+
+async function apiCount(request: APIRequestContext, query = ''): Promise<number> {
+  const r = await request.get(`/api/outlets${query}`);
+  expect(r.status()).toBe(200);
+  return (await r.json()).features.length;
+}
+
+const markers = (page: Page) => page.locator('.outlet-marker');
+
+async function attr(page: Page, name: string): Promise<string[]> {
+  return markers(page).evaluateAll((els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+}
+
+/** The fill colour a marker shows: its own background or its first coloured descendant's. */
+async function markerColours(page: Page): Promise<Map<string, Set<string>>> {
+  const pairs = await markers(page).evaluateAll((els) =>
+    els.map((el) => {
+      const nodes = [el, ...Array.from(el.querySelectorAll('*'))];
+      const coloured = nodes
+        .map((n) => getComputedStyle(n).backgroundColor)
+        .find((c) => c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent' && c !== 'rgb(255, 255, 255)');
+      return [el.getAttribute('data-category') ?? '', coloured ?? ''];
+    }),
+  );
+  const byCategory = new Map<string, Set<string>>();
+  for (const [cat, colour] of pairs) {
+    if (!byCategory.has(cat)) byCategory.set(cat, new Set());
+    byCategory.get(cat)!.add(colour);
+  }
+  return byCategory;
+}
+
+test('the circle map shows coloured outlet markers, a legend and the OSM attribution', async ({ page, request }, info) => {
+  const problems = await openMap(page);
+  const total = await apiCount(request);
+  expect(total).toBeGreaterThan(100);
+  await expect(markers(page)).toHaveCount(total);
+  await expect(page.getByTestId('outlet-count')).toContainText(String(total));
+
+  // Coloured by category: one colour per category, and different categories differ.
+  const colours = await markerColours(page);
+  expect(colours.size).toBeGreaterThan(5);
+  for (const [cat, set] of colours) {
+    expect(set.size, `category ${cat} has one colour`).toBe(1);
+    expect([...set][0], `category ${cat} is coloured`).not.toBe('');
+  }
+  const distinct = new Set([...colours.values()].map((s) => [...s][0]));
+  expect(distinct.size).toBeGreaterThan(5);
+
+  const attribution = page.locator('.leaflet-control-attribution');
+  await expect(attribution).toBeVisible();
+  await expect(attribution).toContainText('OpenStreetMap');
+  await expect(attribution).toContainText('contributors');
+  await expect(attribution).toBeInViewport({ ratio: 1 });
+
+  // The basemap is drawn from the bundled GeoJSON: Leaflet's canvas or SVG paths exist.
+  await expect(page.locator('#map canvas, #map svg path').first()).toBeAttached();
+
+  await shot(page, info, 'circle-map');
+
+  await page.getByTestId('legend-toggle').click();
+  const legend = page.getByTestId('legend');
+  await expect(legend).toBeVisible();
+  await expect(legend).toContainText('药店');
+  await expect(legend).toContainText('小修小补');
+  await shot(page, info, 'legend');
+  expect(problems).toEqual([]);
+});
+
+test('choosing a category shows only that category', async ({ page, request }, info) => {
+  await openMap(page);
+  const total = await apiCount(request);
+  const pharmacies = await apiCount(request, '?category=pharmacy');
+  expect(pharmacies).toBeGreaterThan(0);
+
+  const chip = page.getByTestId('chip-pharmacy');
+  await chip.click();
+  await expect(chip).toHaveAttribute('aria-pressed', 'true');
+  await expect(markers(page)).toHaveCount(pharmacies);
+  expect(new Set(await attr(page, 'data-category'))).toEqual(new Set(['pharmacy']));
+  await expect(page.getByTestId('outlet-count')).toContainText(String(pharmacies));
+  await expect(page).toHaveURL(/category=pharmacy/);
+  await shot(page, info, 'category-pharmacy');
+
+  await page.getByTestId('chip-all').click();
+  await expect(markers(page)).toHaveCount(total);
+});
+
+test('the repair map shows only repair outlets and filters by repair kind', async ({ page, request }, info) => {
+  await openMap(page);
+  await page.getByTestId('tab-repair').click();
+  await expect(page).toHaveURL(/\/repair/);
+  await expect(page.getByTestId('tab-repair')).toHaveAttribute('aria-selected', 'true');
+
+  const repairs = await apiCount(request, '?category=repair');
+  expect(repairs).toBeGreaterThan(0);
+  await expect(markers(page)).toHaveCount(repairs);
+  expect(new Set(await attr(page, 'data-category'))).toEqual(new Set(['repair']));
+  await shot(page, info, 'repair-map');
+
+  const shoes = await apiCount(request, '?category=repair&repair_kind=shoe');
+  expect(shoes).toBeGreaterThan(0);
+  await page.getByTestId('chip-shoe').click();
+  await expect(markers(page)).toHaveCount(shoes);
+  for (const kinds of await attr(page, 'data-repair-kinds')) {
+    expect(kinds.split(' ')).toContain('shoe');
+  }
+  await expect(page).toHaveURL(/kind=shoe/);
+  await shot(page, info, 'repair-shoe');
+
+  await page.getByTestId('tab-circle').click();
+  await expect(markers(page)).toHaveCount(await apiCount(request));
+});
+
+test('a shared link restores the view and its filter', async ({ page, request }) => {
+  await openMap(page, '/repair?kind=tailoring');
+  await expect(page.getByTestId('tab-repair')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('chip-tailoring')).toHaveAttribute('aria-pressed', 'true');
+  const tailors = await apiCount(request, '?category=repair&repair_kind=tailoring');
+  await expect(markers(page)).toHaveCount(tailors);
+
+  await page.goto('/?category=pharmacy');
+  await expect(page.getByTestId('map-ready')).toBeAttached();
+  await expect(page.getByTestId('chip-pharmacy')).toHaveAttribute('aria-pressed', 'true');
+  await expect(markers(page)).toHaveCount(await apiCount(request, '?category=pharmacy'));
+});
+
+test('tapping a marker opens its card; sample data is labelled as such', async ({ page, request }, info) => {
+  await openMap(page, '/?category=pharmacy');
+  const body = await (await request.get('/api/outlets?category=pharmacy')).json();
+  const names: string[] = body.features.map((f: any) => f.properties.name ?? '');
+  const sample: boolean = body.features.every((f: any) => f.properties.sample);
+
+  const box = await markers(page).first().boundingBox();
+  expect(box).not.toBeNull();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+  const card = page.getByTestId('outlet-popup');
+  await expect(card).toBeVisible();
+  const text = await card.innerText();
+  expect(names.some((n) => n && text.includes(n)), `card shows an outlet name: ${text}`).toBe(true);
+  await expect(card).toContainText('药店');
+
+  if (info.project.name === 'shanghai') {
+    expect(sample).toBe(true);
+    await expect(card).toContainText('示例数据');
+    await expect(page.getByTestId('sample-badge')).toBeVisible();
+    await expect(page.getByTestId('sample-badge')).toContainText('示例数据');
+  } else {
+    expect(sample).toBe(false);
+    await expect(card).not.toContainText('示例数据');
+    await expect(page.getByTestId('sample-badge')).toHaveCount(0);
+  }
+  await shot(page, info, 'outlet-card');
+});

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One command for all checks: installs what is needed, then formatting, clippy (host and Wasm),
+# unit and API tests (cargo), the release client build, and the browser tests at phone size on
+# both datasets. Ends with one line: "all: N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+logs=target/test-logs
+mkdir -p "$logs"
+start=$(date +%s)
+step() { printf '\n==> %s\n' "$*"; }
+
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy: server and domain (host)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+step "clippy: browser client (wasm32, feature ui)"
+cargo clippy --locked -p app --features ui --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and API tests (cargo test)"
+cargo test --locked --workspace 2>&1 | tee "$logs/cargo-test.log"
+
+step "client release build"
+bash scripts/build-client.sh
+
+step "browser tests (Playwright + Debian Chromium, 390x844, shanghai and helsinki)"
+cargo build --locked -p server
+e2e_status=0
+(cd end2end && rm -rf test-results && npx playwright test) || e2e_status=$?
+
+step "summary"
+cargo_passed=$(grep -Eo '[0-9]+ passed' "$logs/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+cargo_failed=$(grep -Eo '[0-9]+ failed' "$logs/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+read -r e2e_passed e2e_failed < <(node -e '
+  const r = require("./end2end/test-results/results.json");
+  console.log(r.stats.expected, r.stats.unexpected + r.stats.flaky);' 2>/dev/null || echo "0 1")
+echo "cargo: $cargo_passed passed, $cargo_failed failed"
+echo "browser: $e2e_passed passed, $e2e_failed failed (screenshots in end2end/test-results/screenshots/)"
+echo "took $(( $(date +%s) - start )) s"
+echo "all: $((cargo_passed + e2e_passed)) passed, $((cargo_failed + e2e_failed)) failed"
+[ "$e2e_status" -eq 0 ] && [ "$e2e_failed" -eq 0 ]
