@@ -82,7 +82,7 @@ impl Progress {
         }
     }
     fn tick(&self, n: usize) {
-        if !self.quiet && n > 0 && n % self.every == 0 {
+        if !self.quiet && n > 0 && n.is_multiple_of(self.every) {
             eprintln!("  {}: {n}…", self.label);
         }
     }

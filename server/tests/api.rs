@@ -99,7 +99,11 @@ impl Workspace {
                     }
                     seen.push(line);
                 }
-                Err(_) => panic!("server did not start; it said:\n{}", seen.join("\n")),
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("server did not start; it said:\n{}", seen.join("\n"))
+                }
             }
         }
     }
@@ -113,7 +117,7 @@ impl Server {
         let r = reqwest::get(self.url(path)).await.unwrap();
         let status = r.status();
         let text = r.text().await.unwrap();
-        let json = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text));
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
         (status, json)
     }
     async fn outlets(&self, query: &str) -> OutletCollection {

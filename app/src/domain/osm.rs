@@ -258,11 +258,8 @@ pub fn classify(tags: &Tags) -> Result<Mapped, Skip> {
         });
     }
     if tags.is("amenity", "social_facility") {
-        let for_seniors = tags.is("social_facility:for", "senior");
-        let care = ["nursing_home", "assisted_living", "day_care"]
-            .iter()
-            .any(|v| tags.is("social_facility", v));
-        if for_seniors || tags.is("social_facility", "nursing_home") || (care && for_seniors) {
+        // Any social facility for seniors, or a nursing home whoever it says it is for.
+        if tags.is("social_facility:for", "senior") || tags.is("social_facility", "nursing_home") {
             return Ok(Mapped {
                 category: "elderly_care",
                 repair_kinds: vec![],

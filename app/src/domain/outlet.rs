@@ -95,9 +95,8 @@ impl Outlet {
                 self.category
             ));
         };
-        if !(self.lon.is_finite() && (-180.0..=180.0).contains(&self.lon))
-            || !(self.lat.is_finite() && (-90.0..=90.0).contains(&self.lat))
-        {
+        // NaN and infinities fail the range checks too.
+        if !((-180.0..=180.0).contains(&self.lon) && (-90.0..=90.0).contains(&self.lat)) {
             return Err(format!(
                 "坐标无效 / invalid position {},{}",
                 self.lon, self.lat
