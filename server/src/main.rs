@@ -195,9 +195,30 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("serving dataset '{}' on http://{addr}", state.dataset.name);
     axum::serve(listener, api::router(state, &s.dist))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Ctrl-C or SIGTERM (what service managers send): finish in-flight requests, then stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    eprintln!("shutting down");
 }
