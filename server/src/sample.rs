@@ -129,8 +129,11 @@ fn segments(streets: &Streets, bbox: [f64; 4]) -> (Vec<Segment>, f64) {
     let mut total = 0.0;
     for line in &streets.lines {
         for w in line.coords.windows(2) {
-            let mid = [(w[0][0] + w[1][0]) / 2.0, (w[0][1] + w[1][1]) / 2.0];
-            if mid[0] < bbox[0] || mid[0] > bbox[2] || mid[1] < bbox[1] || mid[1] > bbox[3] {
+            // Both ends inside, so no outlet lands outside the circle it is a sample of.
+            let inside = |p: [f64; 2]| {
+                p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3]
+            };
+            if !inside(w[0]) || !inside(w[1]) {
                 continue;
             }
             let len = haversine_m(w[0], w[1]);
