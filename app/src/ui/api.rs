@@ -1,0 +1,71 @@
+//! Calls to the server's JSON API (same origin). Every failure becomes a [`LoadError`] whose
+//! text is written for residents, not developers.
+
+use crate::domain::outlet::OutletCollection;
+use crate::domain::{Circle, ClientConfig, Rules, StoredOutlet};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// Why a request failed, as something a resident can read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    /// The server's own Chinese explanation, when it sent one.
+    pub detail: Option<String>,
+}
+
+/// The server's error body: `{ "error": code, "message": "中文说明", … }`.
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: Option<String>,
+}
+
+async fn send(url: &str) -> Result<Response, LoadError> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|_| LoadError { detail: None })?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let detail = resp.json::<ErrorBody>().await.ok().and_then(|b| b.message);
+    Err(LoadError { detail })
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, LoadError> {
+    let resp = send(url).await?;
+    resp.json::<T>().await.map_err(|_| LoadError {
+        detail: Some("服务器返回的数据无法识别".into()),
+    })
+}
+
+pub async fn config() -> Result<ClientConfig, LoadError> {
+    get("/api/config").await
+}
+
+pub async fn rules() -> Result<Rules, LoadError> {
+    get("/api/rules").await
+}
+
+pub async fn circles() -> Result<Vec<Circle>, LoadError> {
+    get("/api/circles").await
+}
+
+pub async fn outlets() -> Result<Vec<StoredOutlet>, LoadError> {
+    let collection: OutletCollection = get("/api/outlets").await?;
+    Ok(collection
+        .features
+        .into_iter()
+        .map(StoredOutlet::from)
+        .collect())
+}
+
+/// The basemap as text: Leaflet gets it through `JSON.parse` (faster than decoding it into
+/// Rust values and converting back), and only the street names are read in Rust.
+pub async fn basemap() -> Result<String, LoadError> {
+    send("/api/basemap")
+        .await?
+        .text()
+        .await
+        .map_err(|_| LoadError { detail: None })
+}

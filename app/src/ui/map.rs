@@ -1,0 +1,287 @@
+//! The Leaflet map: created once the circle is known, then given a basemap (tiles or the
+//! bundled GeoJSON), the circle's outline and the outlet markers.
+
+use super::basemap::Basemap;
+use super::leaflet_ext::{attribution_control, div_icon, element, geo_json, object, string_at};
+use super::markers::MarkerSpec;
+use crate::domain::Circle;
+use js_sys::{Array, Reflect};
+use leaflet::{
+    DivIconOptions, LatLng, LatLngBounds, LayerGroup, Map, MapOptions, Marker, MarkerOptions,
+    Point, TileLayer, TileLayerOptions, Zoom, ZoomOptions,
+};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+const OSM_ATTRIBUTION: &str =
+    "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
+
+pub struct MapView {
+    map: Map,
+    outlets: LayerGroup,
+    markers: RefCell<Vec<(i64, Marker)>>,
+    selected: Cell<Option<i64>>,
+    basemap: Rc<RefCell<Option<Basemap>>>,
+    on_marker: Closure<dyn Fn(JsValue)>,
+    _on_map_click: Closure<dyn Fn(JsValue)>,
+    _on_zoom: Closure<dyn Fn(JsValue)>,
+}
+
+fn bounds(bbox: [f64; 4]) -> LatLngBounds {
+    let [w, s, e, n] = bbox;
+    LatLngBounds::new(&LatLng::new(s, w), &LatLng::new(n, e))
+}
+
+fn pair(x: f64, y: f64) -> JsValue {
+    Array::of2(&x.into(), &y.into()).into()
+}
+
+impl MapView {
+    /// `on_select` gets the tapped outlet's id, or `None` when the map itself is tapped.
+    pub fn new(
+        el: &HtmlElement,
+        circle: Option<&Circle>,
+        on_select: impl Fn(Option<i64>) + 'static,
+    ) -> MapView {
+        let opts = MapOptions::new();
+        opts.set_prefer_canvas(true);
+        opts.set_zoom_control(false);
+        opts.set_attribution_control(false);
+        opts.set_max_zoom(19.0);
+        opts.set_zoom_snap(0.25);
+        let map = Map::new_with_element(el, &opts).expect("Leaflet is loaded before the app");
+
+        match circle {
+            Some(c) => {
+                let b = bounds(c.bbox);
+                // Room at the top for the sample banner and at the bottom for the legend and
+                // zoom buttons, so no marker starts hidden under them.
+                map.fit_bounds_with_options(
+                    &b,
+                    &object(&[
+                        ("paddingTopLeft", pair(8.0, 48.0)),
+                        ("paddingBottomRight", pair(8.0, 104.0)),
+                    ]),
+                );
+                // Keep the circle in reach: residents should not get lost panning away.
+                let [w, s, e, n] = c.bbox;
+                let (dx, dy) = ((e - w).max(0.005), (n - s).max(0.005));
+                map.set_max_bounds(&bounds([w - dx, s - dy, e + dx, n + dy]));
+                map.set_min_zoom((map.get_zoom() - 1.5).floor());
+            }
+            None => {
+                map.set_view(&LatLng::new(31.245, 121.44), 15.0);
+            }
+        }
+
+        // Bottom-right, bottom up: attribution, then the zoom buttons above it.
+        let attribution = attribution_control(&object(&[
+            ("prefix", JsValue::FALSE),
+            ("position", "bottomright".into()),
+        ]));
+        attribution.add_attribution(OSM_ATTRIBUTION);
+        attribution.add_to(&map);
+        let mut zoom = ZoomOptions::new();
+        zoom.set_position("bottomright");
+        zoom.set_zoom_in_title("放大");
+        zoom.set_zoom_out_title("缩小");
+        Zoom::new(&zoom).add_to(&map);
+
+        for (pane, z) in [("circle", "420"), ("labels", "450")] {
+            let p = map.create_pane_by_name(pane);
+            let _ = p.style().set_property("z-index", z);
+            let _ = p.style().set_property("pointer-events", "none");
+        }
+
+        let outlets = LayerGroup::new();
+        outlets.add_to(&map);
+
+        let on_select = Rc::new(on_select);
+        let select = on_select.clone();
+        // Taps, and Enter or Space on a focused marker (Leaflet reports keys as "keypress").
+        let on_marker = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            if string_at(&e, "type").as_deref() == Some("keypress") {
+                let key = Reflect::get(&e, &"originalEvent".into())
+                    .ok()
+                    .and_then(|o| string_at(&o, "key"));
+                if !matches!(key.as_deref(), Some("Enter" | " ")) {
+                    return;
+                }
+            }
+            let id = Reflect::get(&e, &"target".into())
+                .and_then(|t| Reflect::get(&t, &"options".into()))
+                .and_then(|o| Reflect::get(&o, &"outletId".into()))
+                .ok()
+                .and_then(|v| v.as_f64());
+            if let Some(id) = id {
+                select(Some(id as i64));
+            }
+        });
+        let on_map_click = Closure::<dyn Fn(JsValue)>::new(move |_| on_select(None));
+        map.on("click", on_map_click.as_ref());
+
+        let basemap: Rc<RefCell<Option<Basemap>>> = Rc::default();
+        let (bm, m) = (basemap.clone(), map.clone());
+        let on_zoom = Closure::<dyn Fn(JsValue)>::new(move |_| {
+            let z = m.get_zoom();
+            if let Some(b) = bm.borrow().as_ref() {
+                b.rescale(z);
+            }
+            set_zoom_classes(&m, z);
+        });
+        map.on("zoomend", on_zoom.as_ref());
+        set_zoom_classes(&map, map.get_zoom());
+
+        MapView {
+            map,
+            outlets,
+            markers: RefCell::default(),
+            selected: Cell::new(None),
+            basemap,
+            on_marker,
+            _on_map_click: on_map_click,
+            _on_zoom: on_zoom,
+        }
+    }
+
+    pub fn add_tiles(&self, url: &str, attribution: Option<&str>) {
+        let opts = TileLayerOptions::new();
+        opts.set_max_zoom(19.0);
+        if let Some(a) = attribution {
+            opts.set_attribution(a.to_string());
+        }
+        TileLayer::new_options(url, &opts).add_to(&self.map);
+    }
+
+    /// Draws the bundled basemap (once).
+    pub fn draw_basemap(&self, text: &str) {
+        if self.basemap.borrow().is_some() {
+            return;
+        }
+        let Ok(data) = js_sys::JSON::parse(text) else {
+            return;
+        };
+        *self.basemap.borrow_mut() = Some(Basemap::draw(&self.map, &data, text));
+    }
+
+    /// The circle's outline, with the land outside it washed out so the circle stands out.
+    pub fn draw_circle(&self, circle: &Circle) {
+        let ring = circle
+            .boundary
+            .get("coordinates")
+            .and_then(|c| c.get(0))
+            .cloned();
+        if let Some(ring) = ring {
+            let world =
+                serde_json::json!([[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]);
+            let mask = serde_json::json!({"type": "Polygon", "coordinates": [world, ring]});
+            if let Ok(mask) = js_sys::JSON::parse(&mask.to_string()) {
+                let style = object(&[
+                    ("stroke", JsValue::FALSE),
+                    ("fillColor", "#d9d3c7".into()),
+                    ("fillOpacity", 0.55.into()),
+                ]);
+                geo_json(
+                    &mask,
+                    &object(&[
+                        ("style", style),
+                        ("interactive", JsValue::FALSE),
+                        ("pane", "circle".into()),
+                    ]),
+                )
+                .add_to(&self.map);
+            }
+        }
+        if let Ok(outline) = js_sys::JSON::parse(&circle.boundary.to_string()) {
+            let style = object(&[
+                ("color", "#1864ab".into()),
+                ("weight", 2.5.into()),
+                ("dashArray", "8 6".into()),
+                ("fill", JsValue::FALSE),
+            ]);
+            geo_json(
+                &outline,
+                &object(&[
+                    ("style", style),
+                    ("interactive", JsValue::FALSE),
+                    ("pane", "circle".into()),
+                ]),
+            )
+            .add_to(&self.map);
+        }
+    }
+
+    /// Replaces the outlet markers.
+    pub fn set_outlets(&self, specs: &[MarkerSpec]) {
+        self.outlets.clear_layers();
+        let mut markers = self.markers.borrow_mut();
+        markers.clear();
+        for spec in specs {
+            let icon = DivIconOptions::new();
+            icon.set_class_name("outlet-icon".into());
+            icon.set_html(spec.html.clone());
+            // The whole 44×44 box is the tap target; the visible badge inside is smaller.
+            icon.set_icon_size(Point::new(44.0, 44.0));
+            icon.set_icon_anchor(Point::new(22.0, 22.0));
+            let opts = MarkerOptions::new();
+            opts.set_icon(div_icon(&icon));
+            let _ = Reflect::set(&opts, &"outletId".into(), &(spec.id as f64).into());
+            let marker = Marker::new_with_options(&LatLng::new(spec.lat, spec.lon), &opts);
+            marker.on("click", self.on_marker.as_ref());
+            marker.on("keypress", self.on_marker.as_ref());
+            marker.add_to_layer_group(&self.outlets);
+            markers.push((spec.id, marker));
+        }
+        drop(markers);
+        self.highlight(self.selected.get());
+    }
+
+    /// Marks the chosen outlet's marker and brings it to the front.
+    pub fn highlight(&self, id: Option<i64>) {
+        self.selected.set(id);
+        for (mid, marker) in self.markers.borrow().iter() {
+            let on = Some(*mid) == id;
+            if let Some(el) = element(marker) {
+                let _ = el.class_list().toggle_with_force("is-selected", on);
+            }
+            marker.set_z_index_offset(if on { 1000.0 } else { 0.0 });
+        }
+    }
+
+    /// Pans so the chosen outlet is in the band of the map the resident can see (between
+    /// `top` and `bottom`, in map-container pixels), e.g. above the outlet card.
+    pub fn reveal(&self, id: i64, top: f64, bottom: f64) {
+        let markers = self.markers.borrow();
+        let Some((_, marker)) = markers.iter().find(|(m, _)| *m == id) else {
+            return;
+        };
+        let p = self.map.lat_lng_to_container_point(&marker.get_lat_lng());
+        let width = self.map.get_size().x();
+        let margin = 30.0;
+        let (dx, dy) = (
+            if p.x() < margin || p.x() > width - margin {
+                p.x() - width / 2.0
+            } else {
+                0.0
+            },
+            if p.y() < top + margin || p.y() > bottom - margin {
+                p.y() - (top + bottom) / 2.0
+            } else {
+                0.0
+            },
+        );
+        if dx != 0.0 || dy != 0.0 {
+            self.map.pan_by(&Point::new(dx, dy));
+        }
+    }
+}
+
+/// Classes on the map container that CSS uses to thin out street names when zoomed out.
+fn set_zoom_classes(map: &Map, zoom: f64) {
+    let el = map.get_container();
+    let list = el.class_list();
+    let _ = list.toggle_with_force("zoom-lt15", zoom < 15.0);
+    let _ = list.toggle_with_force("zoom-lt16", zoom < 16.0);
+}

@@ -1,0 +1,35 @@
+//! The two maps as a segmented control: 便民生活圈 and 小修小补.
+
+use super::route::{self, Route, View};
+use leptos::prelude::*;
+
+#[component]
+pub fn Tabs(route: RwSignal<Route>) -> impl IntoView {
+    let tab = move |view: View, label: &'static str, testid: &'static str| {
+        let selected = move || route.with(|r| r.view == view);
+        view! {
+            <button
+                class="tab"
+                class:is-selected=selected
+                role="tab"
+                data-testid=testid
+                aria-selected=move || if selected() { "true" } else { "false" }
+                on:click=move |_| {
+                    if !selected() {
+                        let next = Route::new(view, None);
+                        route::write(&next, true);
+                        route.set(next);
+                    }
+                }
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <nav class="tabs" role="tablist" aria-label="地图">
+            {tab(View::Circle, "便民生活圈", "tab-circle")}
+            {tab(View::Repair, "小修小补", "tab-repair")}
+        </nav>
+    }
+}
