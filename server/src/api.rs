@@ -79,50 +79,48 @@ async fn basemap(State(s): State<AppState>) -> Response {
         .into_response()
 }
 
+/// Adds the comma-separated codes of one query value to `out`, refusing any not in `known`.
+fn push_codes(
+    value: &str,
+    known: &[&str],
+    out: &mut Vec<String>,
+    unknown: impl Fn(&str) -> ApiError,
+) -> Result<(), ApiError> {
+    for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        if !known.contains(&code) {
+            return Err(unknown(code));
+        }
+        out.push(code.to_string());
+    }
+    Ok(())
+}
+
 /// `category=` (repeatable or comma-separated), `repair_kind=` (likewise), `bbox=w,s,e,n`.
 fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter, ApiError> {
     let mut filter = OutletFilter::default();
     for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "category" => {
-                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    if rules.category(code).is_none() {
-                        return Err(ApiError::bad_request(
-                            "unknown_category",
-                            format!("没有这个业态类别：“{code}”"),
-                            format!(
-                                "unknown category '{code}'; known: {}",
-                                rules
-                                    .categories
-                                    .iter()
-                                    .map(|c| c.code.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
-                    }
-                    filter.categories.push(code.to_string());
-                }
+                let known: Vec<&str> = rules.categories.iter().map(|c| c.code.as_str()).collect();
+                let unknown = |code: &str| {
+                    ApiError::bad_request(
+                        "unknown_category",
+                        format!("没有这个业态类别：“{code}”"),
+                        format!("unknown category '{code}'; known: {}", known.join(", ")),
+                    )
+                };
+                push_codes(&value, &known, &mut filter.categories, unknown)?;
             }
             "repair_kind" => {
-                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    if rules.repair_kind(code).is_none() {
-                        return Err(ApiError::bad_request(
-                            "unknown_repair_kind",
-                            format!("没有这个维修项目：“{code}”"),
-                            format!(
-                                "unknown repair kind '{code}'; known: {}",
-                                rules
-                                    .repair_kinds
-                                    .iter()
-                                    .map(|k| k.code.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
-                    }
-                    filter.repair_kinds.push(code.to_string());
-                }
+                let known: Vec<&str> = rules.repair_kinds.iter().map(|k| k.code.as_str()).collect();
+                let unknown = |code: &str| {
+                    ApiError::bad_request(
+                        "unknown_repair_kind",
+                        format!("没有这个维修项目：“{code}”"),
+                        format!("unknown repair kind '{code}'; known: {}", known.join(", ")),
+                    )
+                };
+                push_codes(&value, &known, &mut filter.repair_kinds, unknown)?;
             }
             "bbox" => {
                 let bbox = BBox::parse(&value).map_err(|e| {

@@ -2,7 +2,7 @@
 //! and osmtogeojson export them, or under `osm_tags`/`tags`) and `.osm.pbf` extracts. Tags are
 //! mapped by `app::domain::osm`; what cannot be mapped is skipped and counted by reason.
 
-use app::domain::osm::outlet_from_tags;
+use app::domain::osm::{is_poi, outlet_from_tags};
 use app::domain::{Outlet, Rules};
 use osmpbf::{Element, ElementReader};
 use serde_json::Value;
@@ -209,22 +209,6 @@ pub fn import_geojson(bytes: &[u8], progress: &Progress) -> Result<ImportReport,
     Ok(report)
 }
 
-/// The keys that make an OSM element a POI candidate in an extract (roads, plain nodes and
-/// buildings without them are not POIs and are not counted as skipped).
-const CANDIDATE_KEYS: &[&str] = &[
-    "shop",
-    "amenity",
-    "craft",
-    "leisure",
-    "office",
-    "healthcare",
-    "tourism",
-];
-
-fn is_candidate(tags: &BTreeMap<String, String>) -> bool {
-    CANDIDATE_KEYS.iter().any(|k| tags.contains_key(*k))
-}
-
 /// Two passes over the extract: POI nodes and the outlines of POI ways first, then the
 /// positions of those ways' nodes (only those, so a city extract does not fill memory).
 pub fn import_pbf(path: &Path, progress: &Progress) -> Result<ImportReport, String> {
@@ -256,7 +240,7 @@ pub fn import_pbf(path: &Path, progress: &Progress) -> Result<ImportReport, Stri
                     Element::Way(w) => ("way", w.id(), tag_map(w.tags()), None, w.refs().collect()),
                     Element::Relation(r) => ("relation", r.id(), tag_map(r.tags()), None, vec![]),
                 };
-            if !is_candidate(&tags) {
+            if !is_poi(&tags) {
                 return;
             }
             report.features += 1;

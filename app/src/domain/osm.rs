@@ -171,8 +171,9 @@ const REPAIR_VALUES: &[(&str, &str)] = &[
     ("knives", "knife"),
 ];
 
-/// The tag keys that say what a feature is, in the order we report them when skipping.
-const KIND_KEYS: &[&str] = &[
+/// The tag keys that say what a feature is, in the order we report them when skipping. In an
+/// extract, elements without any of them (roads, plain nodes, bare buildings) are not POIs.
+pub const KIND_KEYS: &[&str] = &[
     "shop",
     "amenity",
     "craft",
@@ -181,6 +182,11 @@ const KIND_KEYS: &[&str] = &[
     "healthcare",
     "tourism",
 ];
+
+/// Whether an element of an OSM extract is a POI at all (and so mapped or counted as skipped).
+pub fn is_poi(tags: &BTreeMap<String, String>) -> bool {
+    KIND_KEYS.iter().any(|k| tags.contains_key(*k))
+}
 
 fn push_unique(kinds: &mut Vec<&'static str>, kind: &'static str) {
     if !kinds.contains(&kind) {
