@@ -8,7 +8,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 logs=target/test-logs
 mkdir -p "$logs"
 start=$(date +%s)
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> [%4ds] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
 bash scripts/setup.sh
 
