@@ -1,0 +1,137 @@
+//! Dijkstra over the CSR graph, bounded by a distance budget and from one or many sources.
+//! The workspace is reused between queries and reset only where the last query wrote, so a
+//! small query on a large graph costs what it reaches, not the graph's size.
+
+use super::Graph;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub struct Search<'g> {
+    graph: &'g Graph,
+    dist: Vec<f32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<u64>>,
+}
+
+/// Non-negative f32s order like their bit patterns, so (distance, node) packs into one u64
+/// heap key.
+#[inline]
+fn key(d: f32, node: u32) -> u64 {
+    ((d.to_bits() as u64) << 32) | node as u64
+}
+
+impl<'g> Search<'g> {
+    pub fn new(graph: &'g Graph) -> Self {
+        Search {
+            graph,
+            dist: vec![f32::INFINITY; graph.node_count()],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    pub fn graph(&self) -> &'g Graph {
+        self.graph
+    }
+
+    /// Shortest walking distances from the sources (node, metres already walked to reach it),
+    /// settling every node within `limit_m`. Afterwards `dist` is final for every node within
+    /// the limit and infinite for all others.
+    pub fn run(&mut self, sources: &[(u32, f32)], limit_m: f32) {
+        for &n in &self.touched {
+            self.dist[n as usize] = f32::INFINITY;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        for &(node, d) in sources {
+            if d <= limit_m && d < self.dist[node as usize] {
+                if self.dist[node as usize] == f32::INFINITY {
+                    self.touched.push(node);
+                }
+                self.dist[node as usize] = d;
+                self.heap.push(Reverse(key(d, node)));
+            }
+        }
+        while let Some(Reverse(k)) = self.heap.pop() {
+            let (d, v) = (f32::from_bits((k >> 32) as u32), k as u32);
+            if d > self.dist[v as usize] {
+                continue; // a stale entry
+            }
+            for (w, len) in self.graph.neighbours(v) {
+                let nd = d + len;
+                let slot = &mut self.dist[w as usize];
+                if nd < *slot && nd <= limit_m {
+                    if *slot == f32::INFINITY {
+                        self.touched.push(w);
+                    }
+                    *slot = nd;
+                    self.heap.push(Reverse(key(nd, w)));
+                }
+            }
+        }
+    }
+
+    /// Metres to a node, if it was reached within the limit.
+    #[inline]
+    pub fn dist(&self, node: u32) -> Option<f32> {
+        let d = self.dist[node as usize];
+        d.is_finite().then_some(d)
+    }
+
+    /// The raw distance (infinite when not reached), for formulas over edges.
+    #[inline]
+    pub fn raw(&self, node: u32) -> f32 {
+        self.dist[node as usize]
+    }
+
+    /// The nodes reached by the last run, in the order they were first reached.
+    pub fn reached(&self) -> &[u32] {
+        &self.touched
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_distances_are_manhattan_and_the_limit_holds() {
+        let g = Graph::grid(20, 20, 100.0);
+        let mut s = Search::new(&g);
+        s.run(&[(0, 0.0)], 1000.0);
+        // Edges are about 100 m; haversine makes them differ by a few centimetres.
+        let spacing = g.edge(0).len;
+        for y in 0..20u32 {
+            for x in 0..20u32 {
+                let d = s.dist(y * 20 + x);
+                let manhattan = (x + y) as f32 * spacing;
+                if manhattan <= 990.0 {
+                    assert!(
+                        (d.unwrap() - manhattan).abs() < 0.002 * manhattan + 0.01,
+                        "({x},{y})"
+                    );
+                } else if manhattan >= 1010.0 {
+                    assert_eq!(d, None, "({x},{y}) beyond the limit");
+                }
+                assert!(d.is_none_or(|d| d <= 1000.0));
+            }
+        }
+        // Reused: a second query from the opposite corner sees nothing of the first.
+        s.run(&[(399, 0.0)], 250.0);
+        assert_eq!(s.dist(0), None);
+        assert!(s.reached().len() < 10);
+    }
+
+    #[test]
+    fn multi_source_takes_the_nearest_source() {
+        let g = Graph::grid(11, 1, 100.0);
+        let len = g.edge(0).len;
+        let mut s = Search::new(&g);
+        s.run(&[(0, 0.0), (10, 50.0)], f32::INFINITY);
+        assert!((s.dist(5).unwrap() - 5.0 * len).abs() < 0.01);
+        assert!((s.dist(8).unwrap() - (50.0 + 2.0 * len)).abs() < 0.01);
+        // A source beyond the limit is not a source.
+        s.run(&[(0, 5000.0)], 1000.0);
+        assert!(s.reached().is_empty());
+    }
+}
