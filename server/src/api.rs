@@ -3,7 +3,10 @@
 use crate::dataset::Dataset;
 use crate::db::{self, Db, OutletFilter};
 use crate::error::ApiError;
-use app::domain::{BBox, ClientConfig, OutletCollection, Rules};
+use crate::params::Params;
+use crate::walk_api;
+use crate::walking::WalkNet;
+use app::domain::{ClientConfig, OutletCollection, Rules};
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +24,7 @@ pub struct AppState {
     pub rules: Arc<Rules>,
     pub dataset: Arc<Dataset>,
     pub client_config: Arc<ClientConfig>,
+    pub walk: Arc<WalkNet>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -34,6 +38,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/api/circles", get(circles))
         .route("/api/basemap", get(basemap))
         .route("/api/outlets", get(outlets))
+        .route("/api/graph", get(walk_api::graph))
+        .route("/api/reach", get(walk_api::reach))
+        .route("/api/isochrone", get(walk_api::isochrone))
+        .route("/api/coverage", get(walk_api::coverage))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .fallback_service(client)
@@ -79,76 +87,16 @@ async fn basemap(State(s): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Adds the comma-separated codes of one query value to `out`, refusing any not in `known`.
-fn push_codes(
-    value: &str,
-    known: &[&str],
-    out: &mut Vec<String>,
-    unknown: impl Fn(&str) -> ApiError,
-) -> Result<(), ApiError> {
-    for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        if !known.contains(&code) {
-            return Err(unknown(code));
-        }
-        out.push(code.to_string());
-    }
-    Ok(())
-}
-
-/// `category=` (repeatable or comma-separated), `repair_kind=` (likewise), `bbox=w,s,e,n`.
-fn parse_outlet_query(query: Option<&str>, rules: &Rules) -> Result<OutletFilter, ApiError> {
-    let mut filter = OutletFilter::default();
-    for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        match key.as_ref() {
-            "category" => {
-                let known: Vec<&str> = rules.categories.iter().map(|c| c.code.as_str()).collect();
-                let unknown = |code: &str| {
-                    ApiError::bad_request(
-                        "unknown_category",
-                        format!("没有这个业态类别：“{code}”"),
-                        format!("unknown category '{code}'; known: {}", known.join(", ")),
-                    )
-                };
-                push_codes(&value, &known, &mut filter.categories, unknown)?;
-            }
-            "repair_kind" => {
-                let known: Vec<&str> = rules.repair_kinds.iter().map(|k| k.code.as_str()).collect();
-                let unknown = |code: &str| {
-                    ApiError::bad_request(
-                        "unknown_repair_kind",
-                        format!("没有这个维修项目：“{code}”"),
-                        format!("unknown repair kind '{code}'; known: {}", known.join(", ")),
-                    )
-                };
-                push_codes(&value, &known, &mut filter.repair_kinds, unknown)?;
-            }
-            "bbox" => {
-                let bbox = BBox::parse(&value).map_err(|e| {
-                    ApiError::bad_request(
-                        "bad_bbox",
-                        "地图范围参数 bbox 格式不对，应为“西,南,东,北”四个经纬度数字",
-                        e,
-                    )
-                })?;
-                filter.bbox = Some(bbox);
-            }
-            other => {
-                return Err(ApiError::bad_request(
-                    "unknown_parameter",
-                    format!("不认识的查询参数：“{other}”"),
-                    format!("unknown query parameter '{other}'; use category, repair_kind or bbox"),
-                ))
-            }
-        }
-    }
-    Ok(filter)
-}
-
 async fn outlets(
     State(s): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let filter = parse_outlet_query(query.as_deref(), &s.rules)?;
+    let p = Params::parse(query.as_deref(), &["category", "repair_kind", "bbox"])?;
+    let filter = OutletFilter {
+        categories: p.categories(&s.rules)?,
+        repair_kinds: p.repair_kinds(&s.rules)?,
+        bbox: p.bbox()?,
+    };
     let list = db::list_outlets(&s.db, &s.dataset.name, &filter)
         .await
         .map_err(ApiError::storage)?;

@@ -23,6 +23,8 @@ pub struct Dataset {
     pub streets: Streets,
     /// The basemap file's bytes, served as-is.
     pub basemap: Vec<u8>,
+    /// The walk network file's bytes, for the routing graph.
+    pub network: Vec<u8>,
 }
 
 impl Dataset {
@@ -74,6 +76,7 @@ impl Dataset {
             circles,
             streets,
             basemap,
+            network,
         })
     }
 }

@@ -35,6 +35,17 @@ impl ApiError {
         }
     }
 
+    /// A failure of ours (a panicked worker): logged, answered without internals.
+    pub fn internal(detail: String) -> Self {
+        tracing::error!(%detail, "internal error");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "服务器出错了，请稍后再试".into(),
+            message_en: "internal server error".into(),
+        }
+    }
+
     /// Storage failures: logged in full, answered without internals.
     pub fn storage(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "storage error");

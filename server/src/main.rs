@@ -6,9 +6,12 @@ mod dataset;
 mod db;
 mod error;
 mod import;
+mod params;
 mod sample;
 mod seed;
 mod streets;
+mod walk_api;
+mod walking;
 
 use app::domain::{ClientConfig, Rules};
 use clap::{Args, Parser, Subcommand};
@@ -179,7 +182,16 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
             s.dist.display()
         );
     }
+    let walk = walking::WalkNet::new(&ds.network)
+        .map_err(|e| format!("dataset '{}': walk_network.geojson: {e}", ds.name))?;
+    eprintln!(
+        "walk graph: {} nodes, {} edges, {} bytes prebuilt",
+        walk.graph.node_count(),
+        walk.graph.edge_count(),
+        walk.bytes.len()
+    );
     let state = api::AppState {
+        walk: Arc::new(walk),
         db,
         rules: Arc::new(rules),
         client_config: Arc::new(ClientConfig {

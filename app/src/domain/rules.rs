@@ -32,6 +32,10 @@ pub struct Walking {
     pub speed_kmh: f64,
     pub elderly_speed_kmh: f64,
     pub minute_choices: Vec<u32>,
+    /// Farther than this from any street, a point is outside the network's area (metres).
+    pub max_snap_m: f64,
+    /// Isochrone rings: reached streets widened by this much on each side (metres).
+    pub ring_buffer_m: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,6 +208,27 @@ impl Rules {
                 file.walking.span(),
                 "minute_choices",
                 "walking.minute_choices must list minutes between 1 and 60".to_string(),
+            ));
+        }
+
+        if !(w.max_snap_m > 0.0 && w.max_snap_m <= 5000.0) {
+            return Err(err(
+                file.walking.span(),
+                "max_snap_m",
+                format!(
+                    "walking.max_snap_m must be between 0 and 5000 m, not {}",
+                    w.max_snap_m
+                ),
+            ));
+        }
+        if !(w.ring_buffer_m > 0.0 && w.ring_buffer_m <= 500.0) {
+            return Err(err(
+                file.walking.span(),
+                "ring_buffer_m",
+                format!(
+                    "walking.ring_buffer_m must be between 0 and 500 m, not {}",
+                    w.ring_buffer_m
+                ),
             ));
         }
 
@@ -421,6 +446,10 @@ mod tests {
         assert_eq!(rules.shortcuts.categories.len(), 6, "六个一");
         assert_eq!(rules.category("pharmacy").unwrap().name_zh, "药店");
         assert!((rules.walking_speed_mps(false) - 1.25).abs() < 1e-9);
+        assert_eq!(rules.walking.max_snap_m, 300.0);
+        assert!(broken("max_snap_m = 300", "max_snap_m = -1")
+            .message
+            .contains("max_snap_m"));
     }
 
     #[test]
