@@ -1,17 +1,7 @@
 //! 一刻钟便民生活圈 server. `bianmin-server` serves the app; subcommands import OSM data and check
 //! rules files. Every option can also be set by environment variable (shown in `--help`).
 
-mod api;
-mod dataset;
-mod db;
-mod error;
-mod import;
-mod params;
-mod sample;
-mod seed;
-mod streets;
-mod walk_api;
-mod walking;
+use server::{api, dataset, db, import, seed, walking};
 
 use app::domain::{ClientConfig, Rules};
 use clap::{Args, Parser, Subcommand};
@@ -92,6 +82,18 @@ enum Command {
     },
     /// Check a rules file and print what it defines.
     CheckRules { file: PathBuf },
+    /// Time the walking engine on the dataset (JSON; bench/compare.py runs the peers beside it).
+    BenchWalk {
+        /// Origins for the 15-minute searches.
+        #[arg(long, default_value_t = 200)]
+        origins: usize,
+        /// Repetitions; medians are reported.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Write the JSON here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn load_rules(path: Option<&Path>) -> Result<Rules, String> {
@@ -165,6 +167,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                 counts.inserted,
                 counts.updated
             );
+            Ok(())
+        }
+        Some(Command::BenchWalk {
+            origins,
+            rounds,
+            out,
+        }) => {
+            let setup = server::walkbench::Setup::load(&c.dataset, &data_dir)?;
+            let report = server::walkbench::run(&setup, origins, rounds);
+            let text = serde_json::to_string_pretty(&report).expect("plain data");
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => println!("{text}"),
+            }
             Ok(())
         }
         Some(Command::Serve) | None => serve(&cli.common, &cli.serve, rules, &data_dir).await,

@@ -5,7 +5,7 @@ use crate::dataset::Dataset;
 use crate::db::{self, Db};
 use crate::import::import_file;
 use crate::sample;
-use app::domain::Rules;
+use app::domain::{Outlet, Rules};
 
 /// A stable seed per dataset name (FNV-1a), so each dataset's sample set never changes.
 pub fn sample_seed(name: &str) -> u64 {
@@ -14,23 +14,14 @@ pub fn sample_seed(name: &str) -> u64 {
     })
 }
 
-/// Loads the dataset's outlets unless an earlier start already did. Returns what it did.
-pub async fn ensure_loaded(
-    db: &Db,
+/// What a dataset starts with: its OSM POIs, or the sample set. Returns the kind ("osm" or
+/// "sample"), the outlets and a summary for people.
+pub fn initial_outlets(
     dataset: &Dataset,
     rules: &Rules,
     quiet: bool,
-) -> Result<String, String> {
-    if let Some((kind, at)) = db::dataset_load(db, &dataset.name)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        return Ok(format!(
-            "dataset '{}' already loaded ({kind}, {at})",
-            dataset.name
-        ));
-    }
-    let (kind, outlets, summary) = match dataset.pois_path() {
+) -> Result<(&'static str, Vec<Outlet>, String), String> {
+    Ok(match dataset.pois_path() {
         Some(path) => {
             if !quiet {
                 eprintln!("importing OpenStreetMap POIs from {} …", path.display());
@@ -55,7 +46,26 @@ pub async fn ensure_loaded(
             );
             ("sample", outlets, summary)
         }
-    };
+    })
+}
+
+/// Loads the dataset's outlets unless an earlier start already did. Returns what it did.
+pub async fn ensure_loaded(
+    db: &Db,
+    dataset: &Dataset,
+    rules: &Rules,
+    quiet: bool,
+) -> Result<String, String> {
+    if let Some((kind, at)) = db::dataset_load(db, &dataset.name)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(format!(
+            "dataset '{}' already loaded ({kind}, {at})",
+            dataset.name
+        ));
+    }
+    let (kind, outlets, summary) = initial_outlets(dataset, rules, quiet)?;
     let counts = db::load_dataset(db, &dataset.name, kind, &outlets, &summary)
         .await
         .map_err(|e| format!("cannot store the outlets of '{}': {e}", dataset.name))?;

@@ -186,6 +186,11 @@ impl Graph {
     pub fn projection(&self) -> Projection {
         self.projection
     }
+    /// The OSM node id of a node (graphs built from GeoJSON only).
+    pub fn osm_id(&self, node: u32) -> Option<i64> {
+        self.osm_ids.get(node as usize).copied()
+    }
+
     /// The node of an OSM node id (graphs built from GeoJSON only).
     pub fn node_of_osm(&self, osm_id: i64) -> Option<u32> {
         self.osm_ids

@@ -1,9 +1,8 @@
-//! Isochrones: the streets reachable within each time limit, buffered into polygons (the rings
+//! Isochrones: the streets reachable within each time limit, widened into polygons (the rings
 //! drawn around the origin). Built from one search run to the largest limit.
 
-use super::{reached, Graph, Search, Snap};
-use geo::algorithm::buffer::{Buffer, BufferStyle, LineCap, LineJoin};
-use geo::{Coord, LineString, MapCoords, MultiLineString, MultiPolygon};
+use super::{raster, reached, Graph, Search, Snap};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon};
 
 /// Street pieces (projected metres) within `limit` of the last search's origin.
 pub fn reached_lines(search: &Search, origin: Option<&Snap>, limit: f32) -> MultiLineString<f64> {
@@ -45,16 +44,12 @@ pub fn reached_lines(search: &Search, origin: Option<&Snap>, limit: f32) -> Mult
     MultiLineString::new(lines)
 }
 
-/// Polygons (lon/lat) of the area within `limit` metres' walk: reached street pieces buffered
-/// by `buffer_m` on each side and unioned.
+/// Polygons (lon/lat) of the area within `limit` metres' walk: reached street pieces widened
+/// by `buffer_m` on each side (see `raster`).
 pub fn polygon(graph: &Graph, lines: &MultiLineString<f64>, buffer_m: f64) -> MultiPolygon<f64> {
-    // Coarse arcs (0.6 rad ≈ 34°): rings drawn on a phone, not survey plans.
-    let style = BufferStyle::new(buffer_m)
-        .line_cap(LineCap::Round(0.6))
-        .line_join(LineJoin::Round(0.6));
     let proj = graph.projection();
-    lines.buffer_with_style(style).map_coords(|c| {
-        let ll = proj.to_lonlat([c.x, c.y]);
+    raster::area_within(lines, buffer_m, |x, y| {
+        let ll = proj.to_lonlat([x, y]);
         Coord { x: ll[0], y: ll[1] }
     })
 }
@@ -63,7 +58,7 @@ pub fn polygon(graph: &Graph, lines: &MultiLineString<f64>, buffer_m: f64) -> Mu
 mod tests {
     use super::*;
     use crate::walk::SnapIndex;
-    use geo::{Area, Contains, Point};
+    use geo::{Area, Contains, MapCoords, Point};
 
     #[test]
     fn rings_grow_with_the_limit_and_contain_the_origin() {

@@ -5,6 +5,7 @@
 pub mod coverage;
 pub mod graph;
 pub mod isochrone;
+pub mod raster;
 pub mod reached;
 pub mod search;
 pub mod snap;
