@@ -93,6 +93,9 @@ enum Command {
         /// Write the JSON here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Synthetic grids of 10k, 100k and 1M nodes instead of the dataset.
+        #[arg(long)]
+        growth: bool,
     },
 }
 
@@ -173,9 +176,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             origins,
             rounds,
             out,
+            growth,
         }) => {
-            let setup = server::walkbench::Setup::load(&c.dataset, &data_dir)?;
-            let report = server::walkbench::run(&setup, origins, rounds);
+            let report = if growth {
+                server::walkbench::growth()
+            } else {
+                let setup = server::walkbench::Setup::load(&c.dataset, &data_dir)?;
+                server::walkbench::run(&setup, origins, rounds)
+            };
             let text = serde_json::to_string_pretty(&report).expect("plain data");
             match out {
                 Some(path) => std::fs::write(&path, text)

@@ -180,3 +180,45 @@ pub fn run(setup: &Setup, origins: usize, rounds: usize) -> Value {
         }
     })
 }
+
+/// Growth on square grids (100 m spacing) of about 10k, 100k and 1M nodes: build time, memory
+/// per node, a search over the whole graph and a 15-minute one.
+pub fn growth() -> Value {
+    let grids: Vec<Value> = [100u32, 317, 1000]
+        .iter()
+        .map(|&side| {
+            let t = Instant::now();
+            let g = app::walk::Graph::grid(side, side, 100.0);
+            let build_ms = t.elapsed().as_secs_f64() * 1e3;
+            let centre = (side / 2) * side + side / 2;
+            let mut search = Search::new(&g);
+            let full_ms = median(
+                (0..3)
+                    .map(|_| {
+                        let t = Instant::now();
+                        search.run(&[(centre, 0.0)], f32::INFINITY);
+                        t.elapsed().as_secs_f64() * 1e3
+                    })
+                    .collect(),
+            );
+            let short_us = median(
+                (0..20)
+                    .map(|_| {
+                        let t = Instant::now();
+                        search.run(&[(centre, 0.0)], 1125.0);
+                        t.elapsed().as_secs_f64() * 1e6
+                    })
+                    .collect(),
+            );
+            json!({
+                "nodes": g.node_count(),
+                "edges": g.edge_count(),
+                "build_ms": build_ms,
+                "heap_bytes": g.heap_bytes(),
+                "full_search_ms": full_ms,
+                "search_15min_us": short_us,
+            })
+        })
+        .collect();
+    json!({ "grids": grids })
+}
