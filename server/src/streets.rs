@@ -1,16 +1,8 @@
 //! The street lines of a walk network, as needed to place sample outlets along real streets and
 //! to outline a circle. (The routing graph is built elsewhere, from the same file.)
 
+pub use app::walk::haversine_m;
 use serde_json::Value;
-
-/// Metres between two lon/lat points (haversine, mean Earth radius).
-pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (lat1, lat2) = (a[1].to_radians(), b[1].to_radians());
-    let dlat = lat2 - lat1;
-    let dlon = (b[0] - a[0]).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * 6_371_008.8 * h.sqrt().asin()
-}
 
 #[derive(Debug, Clone)]
 pub struct Street {
