@@ -69,3 +69,45 @@ pub async fn basemap() -> Result<String, LoadError> {
         .await
         .map_err(|_| LoadError { detail: None })
 }
+
+/// The prebuilt walk graph's bytes, with when they arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphBytes {
+    pub bytes: Vec<u8>,
+    /// Request start to last byte, in ms (`performance.now()`).
+    pub fetch_ms: f64,
+    /// The compressed size on the wire, when the browser's resource timing has it.
+    pub wire_bytes: Option<f64>,
+}
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// `encodedBodySize` of the last request to `path` (same origin).
+fn wire_size(path: &str) -> Option<f64> {
+    let w = web_sys::window()?;
+    let url = format!("{}{path}", w.location().origin().ok()?);
+    let entries = w.performance()?.get_entries_by_name(&url);
+    let last = entries.get(entries.length().checked_sub(1)?);
+    js_sys::Reflect::get(&last, &"encodedBodySize".into())
+        .ok()?
+        .as_f64()
+        .filter(|n| *n > 0.0)
+}
+
+pub async fn graph() -> Result<GraphBytes, LoadError> {
+    let start = now_ms();
+    let bytes = send("/api/graph")
+        .await?
+        .binary()
+        .await
+        .map_err(|_| LoadError { detail: None })?;
+    Ok(GraphBytes {
+        bytes,
+        fetch_ms: now_ms() - start,
+        wire_bytes: wire_size("/api/graph"),
+    })
+}

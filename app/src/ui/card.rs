@@ -45,6 +45,9 @@ pub fn OutletCard(
     rules: Rules,
     /// The glyph of the tapped marker, so card and marker look alike.
     badge: Badge,
+    /// "步行 6 分钟 · 450 米" (or that it is unknown) and where that walk starts.
+    walk: String,
+    origin: Option<String>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let o = &outlet.outlet;
@@ -94,6 +97,11 @@ pub fn OutletCard(
                     "×"
                 </button>
             </header>
+            <p class="card-walk" data-testid="card-walk">
+                <span class="card-walk-icon" aria-hidden="true"></span>
+                <strong>{walk}</strong>
+                {origin.map(|o| view! { <span class="card-walk-from">"（从" {o} "出发）"</span> })}
+            </p>
             <div class="card-badges">
                 {sample.then(|| view! { <span class="tag tag--sample">"示例数据 · 非真实商户"</span> })}
                 {open_24h.then(|| view! { <span class="tag tag--good">"24小时"</span> })}

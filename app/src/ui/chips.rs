@@ -11,7 +11,7 @@ use leptos::prelude::*;
 pub fn Chips(route: RwSignal<Route>, rules: Signal<Option<Rules>>) -> impl IntoView {
     let row = NodeRef::<html::Div>::new();
     let choose = move |code: Option<String>| {
-        let next = Route::new(route.with_untracked(|r| r.view), code);
+        let next = route.with_untracked(|r| r.with_filter(code));
         route::write(&next, false);
         route.set(next);
     };

@@ -1,10 +1,43 @@
-//! The 图例 button and panel: which glyphs are on the map now, what they mean, how many.
+//! The 图例 button and panel: which glyphs are on the map now, what they mean, how many; and
+//! what the walking rings and the origin pin mean.
 
 use super::filter::Badge;
 use leptos::prelude::*;
 
 #[component]
-pub fn Legend(rows: Signal<Vec<(Badge, usize)>>, open: RwSignal<bool>) -> impl IntoView {
+pub fn Legend(
+    rows: Signal<Vec<(Badge, usize)>>,
+    open: RwSignal<bool>,
+    /// The minutes of the rings drawn (5, 10, 15), smallest first.
+    rings: Signal<Vec<u32>>,
+    /// The origin pin's word, when there is one.
+    origin: Signal<Option<&'static str>>,
+) -> impl IntoView {
+    let walk_key = move || {
+        let rings = rings.get();
+        (!rings.is_empty()).then(|| {
+            view! {
+                <h3 class="legend-sub legend-sub--first">"步行范围"</h3>
+                <ul class="legend-walk">
+                    {origin.get().map(|word| view! {
+                        <li>
+                            <span class="legend-pin" aria-hidden="true">{word}</span>
+                            <span class="legend-name">"从这里出发"</span>
+                        </li>
+                    })}
+                    {rings
+                        .into_iter()
+                        .map(|m| view! {
+                            <li data-ring=m>
+                                <i class=format!("ring-swatch ring-swatch--{m}") aria-hidden="true"></i>
+                                <span class="legend-name">"步行 " {m} " 分钟能走到的范围"</span>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            }
+        })
+    };
     view! {
         <button
             class="legend-toggle"
@@ -19,11 +52,13 @@ pub fn Legend(rows: Signal<Vec<(Badge, usize)>>, open: RwSignal<bool>) -> impl I
         <Show when=move || open.get()>
             <section class="legend" id="legend-panel" data-testid="legend" aria-label="图例">
                 <header class="legend-head">
-                    <h2>"地图上的网点"</h2>
+                    <h2>"图例"</h2>
                     <button class="legend-close" aria-label="关闭图例" on:click=move |_| open.set(false)>
                         "×"
                     </button>
                 </header>
+                {walk_key}
+                <h3 class="legend-sub">"地图上的网点"</h3>
                 <ul>
                     {move || {
                         let rows = rows.get();

@@ -1,19 +1,42 @@
 //! The Leaflet map: created once the circle is known, then given a basemap (tiles or the
-//! bundled GeoJSON), the circle's outline and the outlet markers.
+//! bundled GeoJSON), the circle's outline, the walking rings around the origin, the origin pin
+//! and the outlet markers.
 
 use super::basemap::Basemap;
+use super::card::escape;
 use super::leaflet_ext::{attribution_control, div_icon, element, geo_json, object, string_at};
 use super::markers::MarkerSpec;
 use crate::domain::Circle;
 use js_sys::{Array, Reflect};
 use leaflet::{
     DivIconOptions, LatLng, LatLngBounds, LayerGroup, Map, MapOptions, Marker, MarkerOptions,
-    Point, TileLayer, TileLayerOptions, Zoom, ZoomOptions,
+    Point, Svg, SvgOptions, TileLayer, TileLayerOptions, Zoom, ZoomOptions,
 };
+use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
+
+/// The walking rings' colour; nearer rings are drawn more opaque.
+pub const RING_COLOR: &str = "#0b7285";
+
+/// A ring to draw: its minutes, GeoJSON geometry text and where its label goes.
+pub struct RingShape<'a> {
+    pub minutes: u32,
+    pub geojson: &'a str,
+    pub top: Option<[f64; 2]>,
+}
+
+/// (stroke opacity, fill opacity, dash) by a ring's rank: 0 = the smallest.
+fn ring_look(rank: usize) -> (f64, f64, Option<&'static str>) {
+    match rank {
+        0 => (0.95, 0.13, None),
+        1 => (0.7, 0.10, None),
+        _ => (0.5, 0.08, Some("6 5")),
+    }
+}
 
 const OSM_ATTRIBUTION: &str =
     "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
@@ -24,8 +47,13 @@ pub struct MapView {
     markers: RefCell<Vec<(i64, Marker)>>,
     selected: Cell<Option<i64>>,
     basemap: Rc<RefCell<Option<Basemap>>>,
+    rings: LayerGroup,
+    ring_labels: LayerGroup,
+    ring_renderer: Svg,
+    origin: RefCell<Option<Marker>>,
     on_marker: Closure<dyn Fn(JsValue)>,
     _on_map_click: Closure<dyn Fn(JsValue)>,
+    _on_dblclick: Closure<dyn Fn(JsValue)>,
     _on_zoom: Closure<dyn Fn(JsValue)>,
 }
 
@@ -39,11 +67,13 @@ fn pair(x: f64, y: f64) -> JsValue {
 }
 
 impl MapView {
-    /// `on_select` gets the tapped outlet's id, or `None` when the map itself is tapped.
+    /// `on_select` gets the tapped outlet's id; `on_tap` the lon/lat of a tap on the map itself
+    /// (not on a marker; a double tap zooms and is not a tap).
     pub fn new(
         el: &HtmlElement,
         circle: Option<&Circle>,
         on_select: impl Fn(Option<i64>) + 'static,
+        on_tap: impl Fn([f64; 2]) + 'static,
     ) -> MapView {
         let opts = MapOptions::new();
         opts.set_prefer_canvas(true);
@@ -89,11 +119,28 @@ impl MapView {
         zoom.set_zoom_out_title("缩小");
         Zoom::new(&zoom).add_to(&map);
 
-        for (pane, z) in [("circle", "420"), ("labels", "450")] {
+        // Rings above the circle's wash, under street names and markers; their minute labels
+        // and the origin pin above the markers (they let taps through).
+        for (pane, z) in [
+            ("circle", "420"),
+            ("rings", "430"),
+            ("labels", "450"),
+            ("ringLabels", "640"),
+            ("origin", "650"),
+        ] {
             let p = map.create_pane_by_name(pane);
             let _ = p.style().set_property("z-index", z);
             let _ = p.style().set_property("pointer-events", "none");
         }
+
+        let rings = LayerGroup::new();
+        rings.add_to(&map);
+        let ring_labels = LayerGroup::new();
+        ring_labels.add_to(&map);
+        // SVG, not the map's canvas: each ring is a DOM path with its own classes.
+        let svg_opts = SvgOptions::new();
+        svg_opts.set_pane("rings".into());
+        let ring_renderer = Svg::with_options(&svg_opts);
 
         let outlets = LayerGroup::new();
         outlets.add_to(&map);
@@ -119,8 +166,31 @@ impl MapView {
                 select(Some(id as i64));
             }
         });
-        let on_map_click = Closure::<dyn Fn(JsValue)>::new(move |_| on_select(None));
+        // A tap waits a moment: if it was the first of a double tap (zoom), it is dropped.
+        let pending: Rc<Cell<Option<TimeoutHandle>>> = Rc::default();
+        let on_tap = Rc::new(on_tap);
+        let p = pending.clone();
+        let on_map_click = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            let ll = Reflect::get(&e, &"latlng".into()).unwrap_or(JsValue::UNDEFINED);
+            let num = |k: &str| Reflect::get(&ll, &k.into()).ok().and_then(|v| v.as_f64());
+            let (Some(lon), Some(lat)) = (num("lng"), num("lat")) else {
+                return;
+            };
+            if let Some(h) = p.take() {
+                h.clear();
+            }
+            let tap = on_tap.clone();
+            p.set(
+                set_timeout_with_handle(move || tap([lon, lat]), Duration::from_millis(300)).ok(),
+            );
+        });
         map.on("click", on_map_click.as_ref());
+        let on_dblclick = Closure::<dyn Fn(JsValue)>::new(move |_| {
+            if let Some(h) = pending.take() {
+                h.clear();
+            }
+        });
+        map.on("dblclick", on_dblclick.as_ref());
 
         let basemap: Rc<RefCell<Option<Basemap>>> = Rc::default();
         let (bm, m) = (basemap.clone(), map.clone());
@@ -140,10 +210,113 @@ impl MapView {
             markers: RefCell::default(),
             selected: Cell::new(None),
             basemap,
+            rings,
+            ring_labels,
+            ring_renderer,
+            origin: RefCell::default(),
             on_marker,
             _on_map_click: on_map_click,
+            _on_dblclick: on_dblclick,
             _on_zoom: on_zoom,
         }
+    }
+
+    /// Replaces the walking rings (any order; drawn largest first so the nearer ones are on
+    /// top). Each is an SVG path with classes `isochrone-ring isochrone-<minutes>`.
+    pub fn set_rings(&self, rings: &[RingShape]) {
+        self.rings.clear_layers();
+        self.ring_labels.clear_layers();
+        let mut order: Vec<&RingShape> = rings.iter().collect();
+        order.sort_by_key(|r| std::cmp::Reverse(r.minutes));
+        let count = order.len();
+        for (i, ring) in order.into_iter().enumerate() {
+            let Ok(geometry) = js_sys::JSON::parse(ring.geojson) else {
+                continue;
+            };
+            let (stroke, fill, dash) = ring_look(count - 1 - i);
+            let mut style = vec![
+                ("color", RING_COLOR.into()),
+                ("weight", 2.5.into()),
+                ("opacity", stroke.into()),
+                ("fillColor", RING_COLOR.into()),
+                ("fillOpacity", fill.into()),
+                ("lineJoin", "round".into()),
+            ];
+            if let Some(d) = dash {
+                style.push(("dashArray", d.into()));
+            }
+            let layer = geo_json(
+                &geometry,
+                &object(&[
+                    ("style", object(&style)),
+                    ("interactive", JsValue::FALSE),
+                    ("pane", "rings".into()),
+                    ("renderer", self.ring_renderer.clone().into()),
+                    (
+                        "className",
+                        format!("isochrone-ring isochrone-{}", ring.minutes).into(),
+                    ),
+                ]),
+            );
+            layer.add_to_layer_group(&self.rings);
+            if let Some([lon, lat]) = ring.top {
+                let icon = DivIconOptions::new();
+                icon.set_class_name("ring-label-icon".into());
+                icon.set_html(format!(
+                    "<span class=\"ring-label ring-label--{m}\" data-minutes=\"{m}\">{m}分钟</span>",
+                    m = ring.minutes
+                ));
+                icon.set_icon_size(Point::new(64.0, 22.0));
+                icon.set_icon_anchor(Point::new(32.0, 11.0));
+                let opts = MarkerOptions::new();
+                opts.set_icon(div_icon(&icon));
+                opts.set_interactive(false);
+                opts.set_keyboard(false);
+                opts.set_pane("ringLabels".into());
+                Marker::new_with_options(&LatLng::new(lat, lon), &opts)
+                    .add_to_layer_group(&self.ring_labels);
+            }
+        }
+    }
+
+    /// Marks the walking filter's minutes on the map container, so CSS can bring its ring
+    /// forward.
+    pub fn set_walk_minutes(&self, minutes: Option<u32>) {
+        let el = self.map.get_container();
+        let _ = match minutes {
+            Some(m) => el.set_attribute("data-walk-min", &m.to_string()),
+            None => el.remove_attribute("data-walk-min"),
+        };
+    }
+
+    /// Places (or removes) the origin pin. `label` is what it says: 起点 or 我的位置.
+    pub fn set_origin(&self, origin: Option<([f64; 2], &str, &str)>) {
+        if let Some(old) = self.origin.borrow_mut().take() {
+            old.remove();
+        }
+        let Some(([lon, lat], label, kind)) = origin else {
+            return;
+        };
+        let icon = DivIconOptions::new();
+        icon.set_class_name("origin-icon".into());
+        icon.set_html(format!(
+            "<div class=\"origin-marker origin-marker--{kind}\" data-kind=\"{kind}\" \
+             data-lonlat=\"{lon:.6},{lat:.6}\" role=\"img\" aria-label=\"步行起点：{label}\">\
+             <span class=\"origin-label\">{label}</span><span class=\"origin-dot\"></span></div>",
+            kind = escape(kind),
+            label = escape(label),
+        ));
+        icon.set_icon_size(Point::new(96.0, 52.0));
+        // The dot's centre, at the bottom middle of the icon.
+        icon.set_icon_anchor(Point::new(48.0, 44.0));
+        let opts = MarkerOptions::new();
+        opts.set_icon(div_icon(&icon));
+        opts.set_interactive(false);
+        opts.set_keyboard(false);
+        opts.set_pane("origin".into());
+        let marker = Marker::new_with_options(&LatLng::new(lat, lon), &opts);
+        marker.add_to(&self.map);
+        *self.origin.borrow_mut() = Some(marker);
     }
 
     pub fn add_tiles(&self, url: &str, attribution: Option<&str>) {

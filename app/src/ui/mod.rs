@@ -1,38 +1,53 @@
 //! The browser client: a full-screen Leaflet map of one 便民生活圈 with category chips, a
-//! legend, an outlet card, and a second map for 小修小补 repair points.
+//! legend, an outlet card, and a second map for 小修小补 repair points; walking rings around an
+//! origin, a walking-time filter and a bottom sheet listing the outlets nearest first.
 //!
-//! Data flow: four small API calls (config, rules, circles, outlets) and the basemap load in
-//! parallel; the URL holds the view and chip; everything shown derives from those signals.
+//! Data flow: five small API calls (config, rules, circles, outlets, the prebuilt walk graph)
+//! and the basemap load in parallel; the device position is asked for once. The URL holds the
+//! view, chip, walking minutes and origin; everything shown derives from those signals. Each
+//! origin costs one search in Wasm (`walking::WalkNet::query`): every outlet's walk and the
+//! rings. Without the graph the map still works, with "步行距离未知".
 
 mod api;
 mod basemap;
+mod bench;
 mod card;
 mod chips;
 mod filter;
 mod hours;
 mod leaflet_ext;
 mod legend;
+mod locate;
 mod map;
 mod markers;
+mod origin;
 mod route;
+mod sheet;
 mod status;
 mod tabs;
+mod walking;
 
 use crate::domain::{Circle, ClientConfig, Rules, StoredOutlet};
+use crate::walk::SnapError;
 use api::LoadError;
 use card::{display_name, OutletCard};
 use chips::Chips;
-use filter::{category_badge, legend, marker_badge, shows, Badge};
+use filter::{category_badge, effective_filter, kind_badge, legend, marker_badge, shows, Badge};
 use legend::Legend;
 use leptos::html;
 use leptos::prelude::*;
-use map::MapView;
+use locate::{locate, Located};
+use map::{MapView, RingShape};
 use markers::{marker_spec, MarkerSpec};
-use route::Route;
-use status::{BottomBar, StatusOverlay};
+use origin::{CentreWhy, Origin, OriginKind};
+use route::{round6, Route, View};
+use sheet::{OriginLine, Row, Sheet, WalkStatus};
+use status::{Notice, StatusOverlay};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 use tabs::Tabs;
+use walking::{limit_m, walk_seconds, walk_text, WalkNet, Walks};
 
 /// Everything the maps need besides the basemap.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +76,12 @@ fn visible_band() -> (f64, f64) {
     let Some(map) = rect("#map") else {
         return (0.0, 0.0);
     };
-    let top = rect(".sample-badge").map_or(0.0, |r| r.bottom() - map.top());
+    let top = [".sample-badge", ".notices"]
+        .iter()
+        .filter_map(|s| rect(s))
+        .filter(|r| r.height() > 0.0)
+        .map(|r| r.bottom() - map.top())
+        .fold(0.0, f64::max);
     let bottom = rect(".card").map_or(map.height(), |r| r.top() - map.top());
     (top, bottom.min(map.height()))
 }
@@ -72,6 +92,36 @@ fn refetch_failed<T: 'static>(resource: LocalResource<Result<T, LoadError>>) {
     }
 }
 
+/// The walking engine's state: the graph is loading, ready (built for this data), or failed.
+#[derive(Clone)]
+enum WalkState {
+    Loading,
+    Ready(Rc<WalkNet>, Arc<Data>),
+    Failed,
+}
+
+impl WalkState {
+    fn net(&self) -> Option<Rc<WalkNet>> {
+        match self {
+            WalkState::Ready(n, _) => Some(n.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Seconds to wait for the device position before the centre stands in for good.
+const LOCATE_TIMEOUT_MS: u32 = 6000;
+
+/// What the filter chip is called in an empty-result sentence: "药店", "修鞋", or "网点".
+fn chosen_thing(rules: &Rules, route: &Route) -> String {
+    match (route.view, effective_filter(rules, route)) {
+        (View::Circle, Some(code)) => category_badge(rules, code).name,
+        (View::Repair, Some(code)) => format!("{}的地方", kind_badge(rules, code).name),
+        (View::Repair, None) => "小修小补网点".to_string(),
+        (View::Circle, None) => "网点".to_string(),
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     let config = LocalResource::new(api::config);
@@ -79,8 +129,10 @@ fn App() -> impl IntoView {
     let circles = LocalResource::new(api::circles);
     let outlets = LocalResource::new(api::outlets);
     let basemap = LocalResource::new(api::basemap);
+    let graph = LocalResource::new(api::graph);
 
-    // None while loading; an error as soon as any request failed.
+    // None while loading; an error as soon as any request failed. The walk graph is not part of
+    // it: without the graph the map still works.
     let data = Memo::new(move |_| -> Option<Result<Arc<Data>, LoadError>> {
         let (c, r, ci, o) = (config.get(), rules_res.get(), circles.get(), outlets.get());
         let failed = [
@@ -124,14 +176,274 @@ fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::popstate, move |_| route.set(route::current()));
     let selected = RwSignal::new(None::<i64>);
     let legend_open = RwSignal::new(false);
+    let sheet_open = RwSignal::new(false);
+    // A row's card hides the list; closing the card brings the list back.
+    let reopen_list = StoredValue::new(false);
 
-    // Indices of the outlets the current view and chip show.
+    // ---- Walking: graph, origin, one query per origin ----------------------------------
+    // Elderly mode (slower walking) comes later; the speed is already a parameter.
+    let elderly = false;
+    let speed =
+        Memo::new(move |_| rules.with(|r| r.as_ref().map(|r| r.walking_speed_mps(elderly) as f32)));
+    let choices = Memo::new(move |_| {
+        rules.with(|r| {
+            let mut c = r
+                .as_ref()
+                .map(|r| r.walking.minute_choices.clone())
+                .unwrap_or_default();
+            c.sort_unstable();
+            c
+        })
+    });
+    let walk = RwSignal::new_local(WalkState::Loading);
+    let origin = RwSignal::new(None::<Origin>);
+    let walks = RwSignal::new(None::<Arc<Walks>>);
+    let last_query_ms = StoredValue::new(0.0f64);
+    let located = RwSignal::new(None::<Located>);
+    let want_device = StoredValue::new(false);
+    let toast = RwSignal::new(None::<String>);
+    let toast_gen = StoredValue::new(0u32);
+    let say = move |text: String| {
+        toast.set(Some(text));
+        toast_gen.update_value(|g| *g += 1);
+        let gen = toast_gen.get_value();
+        set_timeout(
+            move || {
+                if toast_gen.get_value() == gen {
+                    toast.set(None);
+                }
+            },
+            Duration::from_secs(6),
+        );
+    };
+
+    // Ask for the device position once, at once (unless a link says where to start).
+    if route.with_untracked(|r| r.from.is_none()) {
+        located.set(Some(Located::Pending));
+        locate(LOCATE_TIMEOUT_MS, move |l| located.set(Some(l)));
+    }
+
+    // Graph + snapping index + every outlet snapped, once the data and the bytes are here.
+    Effect::new(move |_| {
+        let Some(d) = ready_data() else { return };
+        let built_for_this = walk.with_untracked(|w| match w {
+            WalkState::Ready(_, for_data) => Arc::ptr_eq(for_data, &d),
+            WalkState::Failed => true,
+            WalkState::Loading => false,
+        });
+        if built_for_this {
+            return;
+        }
+        let next = graph.with(|g| match g.as_ref()? {
+            Err(_) => Some(WalkState::Failed),
+            Ok(g) => {
+                let max_snap = d.rules.walking.max_snap_m;
+                match WalkNet::build(&g.bytes, &d.outlets, max_snap, api::now_ms) {
+                    Ok(mut net) if net.graph.edge_count() > 0 => {
+                        net.stats.fetch_ms = g.fetch_ms;
+                        net.stats.wire_bytes = g.wire_bytes;
+                        Some(WalkState::Ready(Rc::new(net), d.clone()))
+                    }
+                    Ok(_) => Some(WalkState::Failed),
+                    Err(e) => {
+                        leptos::logging::warn!("walk graph: {e}");
+                        Some(WalkState::Failed)
+                    }
+                }
+            }
+        });
+        if let Some(next) = next {
+            if let Some(net) = next.net() {
+                bench::install(net, move || bench::BenchInput {
+                    origin: origin.with_untracked(|o| o.map(|o| (o.snap, o.point))),
+                    speed_mps: speed.get_untracked().unwrap_or(1.25),
+                    buffer_m: rules
+                        .with_untracked(|r| r.as_ref().map_or(40.0, |r| r.walking.ring_buffer_m)),
+                    minute_choices: choices.get_untracked(),
+                    last_query_ms: last_query_ms.get_value(),
+                });
+            }
+            walk.set(next);
+        }
+    });
+
+    // Only a chosen point goes into the URL (a tap, or a link's): the device position stays out
+    // of links a resident shares, and the centre and the device are found again on reload.
+    let set_origin = move |o: Origin| {
+        origin.set(Some(o));
+        let chosen = matches!(o.kind, OriginKind::Tap | OriginKind::Link);
+        let next = route.with_untracked(|r| r.with_from(chosen.then_some(o.point)));
+        route::write(&next, false);
+        route.set(next);
+    };
+    let centre = move |net: &WalkNet, d: &Data, why: CentreWhy| -> Option<Origin> {
+        let point = round6(
+            d.circle
+                .as_ref()
+                .map_or_else(|| net.graph.lonlat(0), |c| c.centre),
+        );
+        // A centre off the streets still starts at the nearest street.
+        let snap = net
+            .snap(point, d.rules.walking.max_snap_m)
+            .or_else(|_| net.snap(point, f64::INFINITY))
+            .ok()?;
+        Some(Origin {
+            kind: OriginKind::Centre(why),
+            point,
+            snap,
+        })
+    };
+
+    // Choose the origin: a link's point, else the device, else the centre (at once, so the map
+    // never waits for a permission prompt; the device replaces it when it answers).
+    Effect::new(move |_| {
+        let Some(net) = walk.with(WalkState::net) else {
+            return;
+        };
+        let Some(d) = ready_data() else { return };
+        let loc = located.get();
+        let current = origin.get_untracked();
+        let max = d.rules.walking.max_snap_m;
+        if current.is_none() {
+            if let Some(p) = route.with_untracked(|r| r.from) {
+                let o = match net.snap(p, max) {
+                    Ok(snap) => Some(Origin {
+                        kind: OriginKind::Link,
+                        point: p,
+                        snap,
+                    }),
+                    Err(_) => centre(&net, &d, CentreWhy::BadLink),
+                };
+                if let Some(o) = o {
+                    set_origin(o);
+                }
+                return;
+            }
+        }
+        let wanted = want_device.get_value();
+        let stand_in = current.is_none_or(|o| {
+            matches!(
+                o.kind,
+                OriginKind::Centre(CentreWhy::Locating | CentreWhy::NoPosition)
+            )
+        });
+        let next = match loc {
+            Some(Located::Found(p)) if wanted || stand_in => {
+                want_device.set_value(false);
+                let p = round6(p);
+                match net.snap(p, max) {
+                    Ok(snap) => Some(Origin {
+                        kind: OriginKind::Device,
+                        point: p,
+                        snap,
+                    }),
+                    Err(_) if stand_in => centre(&net, &d, CentreWhy::Outside),
+                    Err(_) => {
+                        say(origin::OUTSIDE_TEXT.to_string());
+                        None
+                    }
+                }
+            }
+            Some(Located::Failed(e)) => {
+                if wanted {
+                    want_device.set_value(false);
+                    say(origin::locate_failed_text(e).to_string());
+                }
+                stand_in
+                    .then(|| centre(&net, &d, CentreWhy::NoPosition))
+                    .flatten()
+            }
+            Some(Located::Pending) if current.is_none() => centre(&net, &d, CentreWhy::Locating),
+            None if current.is_none() => centre(&net, &d, CentreWhy::NoPosition),
+            _ => None,
+        };
+        if let Some(o) = next.filter(|o| Some(*o) != current) {
+            set_origin(o);
+        }
+    });
+    // Back/forward to a URL with another `from`: walk from there.
+    Effect::new(move |_| {
+        let Some(p) = route.with(|r| r.from) else {
+            return;
+        };
+        let Some(net) = walk.with_untracked(WalkState::net) else {
+            return;
+        };
+        let Some(cur) = origin.get_untracked() else {
+            return;
+        };
+        if cur.point == p {
+            return;
+        }
+        let max = rules.with_untracked(|r| r.as_ref().map_or(300.0, |r| r.walking.max_snap_m));
+        if let Ok(snap) = net.snap(p, max) {
+            origin.set(Some(Origin {
+                kind: OriginKind::Link,
+                point: p,
+                snap,
+            }));
+        }
+    });
+    let use_location = Callback::new(move |_| {
+        want_device.set_value(true);
+        located.set(Some(Located::Pending));
+        locate(LOCATE_TIMEOUT_MS, move |l| located.set(Some(l)));
+    });
+
+    // One query per origin: every outlet's walk, and the rings.
+    Effect::new(move |_| {
+        let Some(o) = origin.get() else { return };
+        let Some(net) = walk.with(WalkState::net) else {
+            return;
+        };
+        let Some(speed) = speed.get() else { return };
+        let Some((minutes, buffer)) = rules.with(|r| {
+            r.as_ref()
+                .map(|r| (r.walking.minute_choices.clone(), r.walking.ring_buffer_m))
+        }) else {
+            return;
+        };
+        let limits: Vec<(u32, f32)> = minutes.iter().map(|&m| (m, limit_m(m, speed))).collect();
+        let t0 = api::now_ms();
+        let w = net.query(&o.snap, &limits, buffer);
+        last_query_ms.set_value(api::now_ms() - t0);
+        walks.set(Some(Arc::new(w)));
+    });
+
+    let walk_status = Signal::derive(move || {
+        if walk.with(|w| matches!(w, WalkState::Failed)) {
+            WalkStatus::Failed
+        } else if walks.with(Option::is_some) {
+            WalkStatus::Ready
+        } else {
+            WalkStatus::Loading
+        }
+    });
+    // The walking filter, if the rules know its minutes.
+    let minutes = Memo::new(move |_| {
+        let m = route.with(|r| r.minutes)?;
+        choices.with(|c| c.contains(&m)).then_some(m)
+    });
+    let set_minutes = Callback::new(move |m: Option<u32>| {
+        let next = route.with_untracked(|r| r.with_minutes(m));
+        route::write(&next, false);
+        route.set(next);
+    });
+
+    // Indices of the outlets the current view, chip and walking filter show.
     let shown = Memo::new(move |_| {
         let r = route.get();
+        let limit = minutes.get().zip(speed.get()).map(|(m, s)| limit_m(m, s));
         ready_data().map_or_else(Vec::new, |d| {
-            (0..d.outlets.len())
-                .filter(|&i| shows(&d.rules, &r, &d.outlets[i].outlet))
-                .collect::<Vec<_>>()
+            walks.with(|w| {
+                (0..d.outlets.len())
+                    .filter(|&i| shows(&d.rules, &r, &d.outlets[i].outlet))
+                    .filter(|&i| match (limit, w) {
+                        (Some(l), Some(w)) => w.meters[i] <= l,
+                        _ => true,
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let any_sample = Memo::new(move |_| {
@@ -144,27 +456,126 @@ fn App() -> impl IntoView {
             shown.with(|s| legend(&d.rules, &r, s.iter().map(|&i| &d.outlets[i].outlet)))
         })
     });
+    // The list: what is shown, nearest first, unknown walks last.
+    let rows = Memo::new(move |_| -> Vec<Row> {
+        let Some(d) = ready_data() else {
+            return Vec::new();
+        };
+        let r = route.get();
+        let speed = speed.get().unwrap_or(1.25);
+        walks.with(|w| {
+            let meters = |i: usize| w.as_ref().map_or(f32::INFINITY, |w| w.meters[i]);
+            let mut order = shown.get();
+            order.sort_by(|&a, &b| {
+                meters(a)
+                    .total_cmp(&meters(b))
+                    .then(d.outlets[a].id.cmp(&d.outlets[b].id))
+            });
+            order
+                .into_iter()
+                .map(|i| {
+                    let o = &d.outlets[i];
+                    let m = meters(i);
+                    let category = if r.view == View::Repair && !o.outlet.repair_kinds.is_empty() {
+                        o.outlet
+                            .repair_kinds
+                            .iter()
+                            .map(|k| kind_badge(&d.rules, k).name)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    } else {
+                        category_badge(&d.rules, &o.outlet.category).name
+                    };
+                    Row {
+                        id: o.id,
+                        badge: marker_badge(&d.rules, &r, &o.outlet),
+                        name: display_name(&d.rules, o),
+                        category,
+                        seconds: walk_seconds(m, speed),
+                        meters: m.is_finite().then(|| m.round() as u32),
+                        walk: walk_text(m, speed),
+                    }
+                })
+                .collect()
+        })
+    });
 
-    // A code the rules do not know (an old link) falls back to "all", in the URL too.
+    // A code the rules do not know (an old link) falls back to "all", in the URL too; so do
+    // walking minutes the rules do not offer.
     Effect::new(move |_| {
         let Some(rules) = rules.get() else { return };
         let r = route.get();
-        if r.filter.is_some() && filter::effective_filter(&rules, &r).is_none() {
-            let next = Route::new(r.view, None);
+        let bad_filter = r.filter.is_some() && filter::effective_filter(&rules, &r).is_none();
+        let bad_minutes = r
+            .minutes
+            .is_some_and(|m| !rules.walking.minute_choices.contains(&m));
+        if bad_filter || bad_minutes {
+            let mut next = r.clone();
+            if bad_filter {
+                next.filter = None;
+            }
+            if bad_minutes {
+                next.minutes = None;
+            }
             route::write(&next, false);
             route.set(next);
         }
     });
     // A new view or chip closes the card of the previous choice.
+    let view_and_chip = Memo::new(move |_| route.with(|r| (r.view, r.filter.clone())));
     Effect::new(move |_| {
-        route.track();
+        view_and_chip.track();
         selected.set(None);
     });
+    let close_card = move || {
+        selected.set(None);
+        if reopen_list.get_value() {
+            reopen_list.set_value(false);
+            sheet_open.set(true);
+        }
+    };
 
     let map_ref = NodeRef::<html::Div>::new();
     let map_view = RwSignal::new_local(None::<Rc<MapView>>);
     let basemap_drawn = RwSignal::new(false);
     let markers_drawn = RwSignal::new(false);
+    let rings_drawn = RwSignal::new(false);
+
+    // A tap on the map first closes what is open; otherwise it moves the origin there.
+    let on_map_tap = move |p: [f64; 2]| {
+        if selected.get_untracked().is_some() {
+            close_card();
+            return;
+        }
+        if legend_open.get_untracked() {
+            legend_open.set(false);
+            return;
+        }
+        if sheet_open.get_untracked() {
+            sheet_open.set(false);
+            return;
+        }
+        let Some(net) = walk.with_untracked(WalkState::net) else {
+            if walk.with_untracked(|w| matches!(w, WalkState::Failed)) {
+                say("暂时无法计算步行时间，不能换起点".to_string());
+            }
+            return;
+        };
+        let max = rules.with_untracked(|r| r.as_ref().map_or(300.0, |r| r.walking.max_snap_m));
+        let point = round6(p);
+        match net.snap(point, max) {
+            Ok(snap) => {
+                toast.set(None);
+                set_origin(Origin {
+                    kind: OriginKind::Tap,
+                    point,
+                    snap,
+                });
+            }
+            Err(SnapError::TooFar { meters, .. }) => say(origin::off_network_text(meters)),
+            Err(SnapError::NoStreets) => say("这里没有街道数据，起点没有变".to_string()),
+        }
+    };
 
     Effect::new(move |_| {
         let (Some(el), Some(d)) = (map_ref.get(), ready_data()) else {
@@ -173,7 +584,12 @@ fn App() -> impl IntoView {
         if map_view.with_untracked(Option::is_some) {
             return;
         }
-        let mv = MapView::new(&el, d.circle.as_ref(), move |id| selected.set(id));
+        let mv = MapView::new(
+            &el,
+            d.circle.as_ref(),
+            move |id| selected.set(id),
+            on_map_tap,
+        );
         if let Some(c) = &d.circle {
             mv.draw_circle(c);
         }
@@ -213,6 +629,32 @@ fn App() -> impl IntoView {
         mv.set_outlets(&specs);
         markers_drawn.set(true);
     });
+    // The rings and the origin pin.
+    Effect::new(move |_| {
+        let Some(mv) = map_view.get() else { return };
+        let o = origin.get();
+        walks.with(|w| {
+            let shapes: Vec<RingShape> = w
+                .iter()
+                .flat_map(|w| w.rings.iter())
+                .map(|r| RingShape {
+                    minutes: r.minutes,
+                    geojson: &r.geojson,
+                    top: r.top,
+                })
+                .collect();
+            mv.set_rings(&shapes);
+            mv.set_origin(o.map(|o| (o.point, o.kind.pin(), o.kind.code())));
+            if w.is_some() {
+                rings_drawn.set(true);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        if let Some(mv) = map_view.get() {
+            mv.set_walk_minutes(minutes.get().filter(|_| walks.with(Option::is_some)));
+        }
+    });
     Effect::new(move |_| {
         let id = selected.get();
         if let Some(mv) = map_view.get() {
@@ -230,10 +672,26 @@ fn App() -> impl IntoView {
     let card = move || {
         let id = selected.get()?;
         let d = ready_data()?;
-        let outlet = d.outlets.iter().find(|o| o.id == id)?.clone();
+        let i = d.outlets.iter().position(|o| o.id == id)?;
+        let outlet = d.outlets[i].clone();
         let badge = marker_badge(&d.rules, &route.get_untracked(), &outlet.outlet);
+        let speed = speed.get_untracked().unwrap_or(1.25);
+        let (walk, from) = walks.with_untracked(|w| match w {
+            Some(w) => (
+                walk_text(w.meters[i], speed),
+                origin.get_untracked().map(|o| o.kind.label().to_string()),
+            ),
+            None => (walking::UNKNOWN.to_string(), None),
+        });
         Some(view! {
-            <OutletCard outlet badge rules=d.rules.clone() on_close=move |_| selected.set(None) />
+            <OutletCard
+                outlet
+                badge
+                walk
+                origin=from
+                rules=d.rules.clone()
+                on_close=move |_| close_card()
+            />
         })
     };
     let count = Signal::derive(move || shown.with(Vec::len));
@@ -244,10 +702,71 @@ fn App() -> impl IntoView {
     let has_data = Signal::derive(move || ready_data().is_some());
     let failed = Signal::derive(move || load_error.get().is_some());
     let show_all = Callback::new(move |_| {
-        let next = Route::new(route.with_untracked(|r| r.view), None);
+        let next = route.with_untracked(|r| r.with_filter(None));
         route::write(&next, false);
         route.set(next);
     });
+
+    // Empty walking filter: what to say, and the wider choice to offer.
+    let largest = move || choices.with(|c| c.last().copied());
+    let walk_empty = Signal::derive(move || {
+        let m = minutes.get()?;
+        if walk_status.get() != WalkStatus::Ready {
+            return None;
+        }
+        let what = rules.with(|r| r.as_ref().map(|r| route.with(|rt| chosen_thing(r, rt))))?;
+        let action = match largest() {
+            Some(l) if l > m => format!("试试{l}分钟"),
+            _ => "不限步行时间".to_string(),
+        };
+        Some((format!("附近{m}分钟内没有找到{what}"), action))
+    });
+    let widen = Callback::new(move |_| {
+        let m = minutes.get_untracked();
+        set_minutes.run(largest().filter(|&l| m.is_some_and(|m| l > m)));
+    });
+    let empty_text = Signal::derive(move || {
+        walk_empty
+            .get()
+            .map(|(text, action)| format!("{text}，{action}"))
+            .or_else(|| {
+                route
+                    .with(|r| r.filter.is_some())
+                    .then(|| "这个类别附近还没有网点".to_string())
+            })
+    });
+    let origin_line = Signal::derive(move || {
+        origin.get().map(|o| OriginLine {
+            label: o.kind.label().to_string(),
+            kind: o.kind.code(),
+            lonlat: route::lonlat_text(o.point),
+        })
+    });
+    // The centre notice, until the resident closes it (a new reason shows again).
+    let notice_closed_for = RwSignal::new(None::<OriginKind>);
+    let origin_notice = Signal::derive(move || {
+        let kind = origin.get()?.kind;
+        if notice_closed_for.get() == Some(kind) {
+            return None;
+        }
+        kind.notice().map(str::to_string)
+    });
+    let ring_minutes = Signal::derive(move || {
+        walks.with(|w| {
+            let mut m: Vec<u32> = w
+                .iter()
+                .flat_map(|w| w.rings.iter().map(|r| r.minutes))
+                .collect();
+            m.sort_unstable();
+            m
+        })
+    });
+    let origin_pin = Signal::derive(move || origin.get().map(|o| o.kind.pin()));
+    let walk_settled = move || match walk_status.get() {
+        WalkStatus::Failed => true,
+        WalkStatus::Ready => rings_drawn.get(),
+        WalkStatus::Loading => false,
+    };
 
     view! {
         <div class="app">
@@ -263,21 +782,56 @@ fn App() -> impl IntoView {
                         " · 网点为演示生成，非真实商户"
                     </p>
                 </Show>
+                <div class="notices" class:below-sample=move || any_sample.get()>
+                    <Notice
+                        text=Signal::derive(move || toast.get())
+                        testid="map-toast"
+                        on_close=Callback::new(move |_| toast.set(None))
+                    />
+                    <Notice
+                        text=origin_notice
+                        testid="origin-notice"
+                        on_close=Callback::new(move |_| {
+                            notice_closed_for.set(origin.get_untracked().map(|o| o.kind))
+                        })
+                    />
+                </div>
                 <StatusOverlay
                     loading
                     error=load_error
                     has_data
                     count
                     filtered=Signal::derive(move || route.with(|r| r.filter.is_some()))
+                    walk_empty
                     on_retry=Callback::new(move |_| retry())
                     on_show_all=show_all
+                    on_wider=widen
                 />
-                <Legend rows=legend_rows.into() open=legend_open />
-                <Show when=move || basemap_drawn.get() && markers_drawn.get()>
+                <Legend rows=legend_rows.into() open=legend_open rings=ring_minutes origin=origin_pin />
+                <Show when=move || basemap_drawn.get() && markers_drawn.get() && walk_settled()>
                     <span class="sr-only" data-testid="map-ready">"地图已就绪"</span>
                 </Show>
             </main>
-            <BottomBar count has_data failed circle_name />
+            <Sheet
+                expanded=sheet_open
+                rows=rows.into()
+                count
+                has_data
+                failed
+                circle_name
+                choices=choices.into()
+                minutes=minutes.into()
+                status=walk_status
+                origin=origin_line
+                empty=empty_text
+                on_minutes=set_minutes
+                on_use_location=use_location
+                on_pick=Callback::new(move |id| {
+                    reopen_list.set_value(sheet_open.get_untracked());
+                    sheet_open.set(false);
+                    selected.set(Some(id));
+                })
+            />
             {card}
         </div>
     }

@@ -1,5 +1,6 @@
 //! URL state: `/` is the circle map, `/repair` the 小修小补 map; `?category=CODE` or `?kind=CODE`
-//! keeps the chosen chip, so a shared or reloaded link shows the same map.
+//! keeps the chosen chip, `min=5|10|15` the walking-time filter and `from=lon,lat` a walking
+//! origin the resident chose on the map, so a shared or reloaded link shows the same map.
 
 use wasm_bindgen::JsValue;
 
@@ -19,16 +20,57 @@ impl View {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Route {
     pub view: View,
     /// A category code (circle map) or repair-kind code (repair map); `None` = all.
     pub filter: Option<String>,
+    /// Only outlets within this many walking minutes; `None` = all.
+    pub minutes: Option<u32>,
+    /// The walking origin, lon/lat to 6 decimals (about 10 cm).
+    pub from: Option<[f64; 2]>,
 }
 
 impl Route {
+    #[cfg(test)]
     pub fn new(view: View, filter: Option<String>) -> Route {
-        Route { view, filter }
+        Route {
+            view,
+            filter,
+            minutes: None,
+            from: None,
+        }
+    }
+
+    /// The same route with another chip (walking filter and origin kept).
+    pub fn with_filter(&self, filter: Option<String>) -> Route {
+        Route {
+            filter,
+            ..self.clone()
+        }
+    }
+
+    /// The other map, with its "all" chip (walking filter and origin kept).
+    pub fn with_view(&self, view: View) -> Route {
+        Route {
+            view,
+            filter: None,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_minutes(&self, minutes: Option<u32>) -> Route {
+        Route {
+            minutes,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_from(&self, from: Option<[f64; 2]>) -> Route {
+        Route {
+            from: from.map(round6),
+            ..self.clone()
+        }
     }
 
     /// Reads a path and query string (`?a=b&c=d`, with or without the `?`).
@@ -38,16 +80,26 @@ impl Route {
         } else {
             View::Circle
         };
-        let key = view.query_key();
-        let filter = search
+        let pairs: Vec<(&str, &str)> = search
             .trim_start_matches('?')
             .split('&')
             .filter_map(|pair| pair.split_once('='))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.to_string())
+            .collect();
+        let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        let filter = get(view.query_key())
+            .map(str::to_string)
             // Codes are plain ASCII (the rules check this), so anything else is not a code.
             .filter(|v| is_code(v));
-        Route { view, filter }
+        let minutes = get("min")
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|m| (1..=60).contains(m));
+        let from = get("from").and_then(parse_lonlat);
+        Route {
+            view,
+            filter,
+            minutes,
+            from,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -55,9 +107,20 @@ impl Route {
             View::Circle => "/",
             View::Repair => "/repair",
         };
-        match &self.filter {
-            Some(code) => format!("{path}?{}={code}", self.view.query_key()),
-            None => path.to_string(),
+        let mut query = Vec::new();
+        if let Some(code) = &self.filter {
+            query.push(format!("{}={code}", self.view.query_key()));
+        }
+        if let Some(m) = self.minutes {
+            query.push(format!("min={m}"));
+        }
+        if let Some(p) = self.from {
+            query.push(format!("from={}", lonlat_text(p)));
+        }
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", query.join("&"))
         }
     }
 }
@@ -66,6 +129,28 @@ fn is_code(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `lon,lat` as written in the URL (6 decimals).
+pub fn lonlat_text(p: [f64; 2]) -> String {
+    format!("{:.6},{:.6}", p[0], p[1])
+}
+
+/// A point to 6 decimals, exactly as it reads back from [`lonlat_text`], so the client and
+/// the server (given the URL's numbers) snap the very same point.
+pub fn round6(p: [f64; 2]) -> [f64; 2] {
+    parse_lonlat(&lonlat_text(p)).unwrap_or(p)
+}
+
+fn parse_lonlat(text: &str) -> Option<[f64; 2]> {
+    // `%2C` when a browser or messenger escaped the comma.
+    let text = text.replace("%2C", ",").replace("%2c", ",");
+    let (lon, lat) = text.split_once(',')?;
+    let (lon, lat) = (
+        lon.trim().parse::<f64>().ok()?,
+        lat.trim().parse::<f64>().ok()?,
+    );
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some([lon, lat])
 }
 
 /// The route of the page as loaded or after back/forward.
@@ -120,16 +205,55 @@ mod tests {
     }
 
     #[test]
+    fn parses_walking_minutes_and_origin() {
+        let r = Route::parse("/", "?min=10&from=121.441234,31.245678&category=pharmacy");
+        assert_eq!(r.minutes, Some(10));
+        assert_eq!(r.from, Some([121.441234, 31.245678]));
+        assert_eq!(r.filter.as_deref(), Some("pharmacy"));
+        assert_eq!(
+            Route::parse("/", "?from=24.94%2C60.17").from,
+            Some([24.94, 60.17])
+        );
+        for bad in ["?min=0", "?min=abc", "?min=999", "?from=1", "?from=200,10"] {
+            let r = Route::parse("/", bad);
+            assert_eq!((r.minutes, r.from), (None, None), "{bad}");
+        }
+    }
+
+    #[test]
     fn url_round_trips() {
+        let walking = Route::new(View::Repair, Some("key".into()))
+            .with_minutes(Some(5))
+            .with_from(Some([24.9412345678, 60.1712345678]));
+        assert_eq!(
+            walking.url(),
+            "/repair?kind=key&min=5&from=24.941235,60.171235"
+        );
         for r in [
             Route::new(View::Circle, None),
             Route::new(View::Circle, Some("wet_market".into())),
             Route::new(View::Repair, None),
             Route::new(View::Repair, Some("key".into())),
+            Route::new(View::Circle, None).with_minutes(Some(15)),
+            walking,
         ] {
             let url = r.url();
             let (path, search) = url.split_once('?').unwrap_or((&url, ""));
             assert_eq!(Route::parse(path, search), r);
         }
+    }
+
+    #[test]
+    fn switching_chip_or_map_keeps_the_walk() {
+        let r = Route::new(View::Circle, Some("pharmacy".into()))
+            .with_minutes(Some(10))
+            .with_from(Some([121.0, 31.0]));
+        let other = r.with_view(View::Repair);
+        assert_eq!(
+            (other.filter, other.minutes, other.from),
+            (None, Some(10), Some([121.0, 31.0]))
+        );
+        let chip = r.with_filter(None);
+        assert_eq!((chip.minutes, chip.from), (Some(10), Some([121.0, 31.0])));
     }
 }

@@ -1,5 +1,5 @@
-//! Words for people instead of blank screens: loading, failure with a retry, an empty chip,
-//! and the bottom bar with the count.
+//! Words for people instead of blank screens: loading, failure with a retry, an empty chip or
+//! walking filter, and short notices about where the walk starts.
 
 use super::api::LoadError;
 use leptos::prelude::*;
@@ -11,8 +11,11 @@ pub fn StatusOverlay(
     has_data: Signal<bool>,
     count: Signal<usize>,
     filtered: Signal<bool>,
+    /// When the walking filter left nothing: its words and its way out.
+    walk_empty: Signal<Option<(String, String)>>,
     on_retry: Callback<()>,
     on_show_all: Callback<()>,
+    on_wider: Callback<()>,
 ) -> impl IntoView {
     move || {
         if let Some(e) = error.get() {
@@ -36,6 +39,17 @@ pub fn StatusOverlay(
             .into_any();
         }
         if has_data.get() && count.get() == 0 {
+            if let Some((text, action)) = walk_empty.get() {
+                return view! {
+                    <div class="status status--empty" role="status" data-testid="walk-empty">
+                        <p>{text}</p>
+                        <button class="status-action" on:click=move |_| on_wider.run(())>
+                            {action}
+                        </button>
+                    </div>
+                }
+                .into_any();
+            }
             return if filtered.get() {
                 view! {
                     <div class="status status--empty" role="status">
@@ -59,27 +73,24 @@ pub fn StatusOverlay(
     }
 }
 
+/// A short notice at the top of the map (where the walk starts, a tap off the streets);
+/// the resident can close it.
 #[component]
-pub fn BottomBar(
-    count: Signal<usize>,
-    has_data: Signal<bool>,
-    failed: Signal<bool>,
-    circle_name: Signal<Option<String>>,
+pub fn Notice(
+    text: Signal<Option<String>>,
+    testid: &'static str,
+    on_close: Callback<()>,
 ) -> impl IntoView {
-    view! {
-        <footer class="bottom-bar">
-            <p class="count" data-testid="outlet-count" aria-live="polite">
-                {move || {
-                    if has_data.get() {
-                        view! { "共 " <strong>{count.get()}</strong> " 个网点" }.into_any()
-                    } else if failed.get() {
-                        view! { <span class="count-pending">"网点未能加载"</span> }.into_any()
-                    } else {
-                        view! { <span class="count-pending">"网点加载中"</span> }.into_any()
-                    }
-                }}
-            </p>
-            <p class="circle-name">{move || circle_name.get()}</p>
-        </footer>
+    move || {
+        text.get().map(|t| {
+            view! {
+                <div class="notice" data-testid=testid role="status">
+                    <p>{t}</p>
+                    <button class="notice-close" aria-label="知道了" on:click=move |_| on_close.run(())>
+                        "×"
+                    </button>
+                </div>
+            }
+        })
     }
 }

@@ -16,7 +16,7 @@ pub fn Tabs(route: RwSignal<Route>) -> impl IntoView {
                 aria-selected=move || if selected() { "true" } else { "false" }
                 on:click=move |_| {
                     if !selected() {
-                        let next = Route::new(view, None);
+                        let next = route.with_untracked(|r| r.with_view(view));
                         route::write(&next, true);
                         route.set(next);
                     }
