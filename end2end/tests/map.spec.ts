@@ -1,32 +1,7 @@
 // The resident's two maps at phone size, on both datasets (Playwright projects `shanghai` and
 // `helsinki`), against the real server and its fresh SQLite file.
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import * as path from 'node:path';
-
-const shotDir = path.join(__dirname, '..', 'test-results', 'screenshots');
-
-async function shot(page: Page, info: TestInfo, name: string) {
-  await page.screenshot({ path: path.join(shotDir, `${info.project.name}-${name}.png`) });
-}
-
-async function openMap(page: Page, url = '/') {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(url);
-  await expect(page.getByTestId('map-ready')).toBeAttached();
-  return problems;
-}
-
-async function apiCount(request: APIRequestContext, query = ''): Promise<number> {
-  const r = await request.get(`/api/outlets${query}`);
-  expect(r.status()).toBe(200);
-  return (await r.json()).features.length;
-}
-
-const markers = (page: Page) => page.locator('.outlet-marker');
+import { expect, test, type Page } from '@playwright/test';
+import { apiCount, markers, openMap, shot } from './helpers';
 
 async function attr(page: Page, name: string): Promise<string[]> {
   return markers(page).evaluateAll((els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);

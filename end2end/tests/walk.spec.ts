@@ -2,26 +2,10 @@
 // the origin (device, else the circle centre, a tap moves it), the list nearest first, and the
 // walking filter checked against the server's own answer (same engine, native vs Wasm).
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import * as path from 'node:path';
+import { apiCount, markers, openMap, shot as saveShot } from './helpers';
 
-const shotDir = path.join(__dirname, '..', 'test-results', 'screenshots');
+const shot = (page: Page, info: TestInfo, name: string) => saveShot(page, info, `walk-${name}`);
 
-async function shot(page: Page, info: TestInfo, name: string) {
-  await page.screenshot({ path: path.join(shotDir, `${info.project.name}-walk-${name}.png`) });
-}
-
-async function openMap(page: Page, url = '/') {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  await page.goto(url);
-  await expect(page.getByTestId('map-ready')).toBeAttached();
-  return problems;
-}
-
-const markers = (page: Page) => page.locator('.outlet-marker');
 const rows = (page: Page) => page.getByTestId('outlet-row');
 const sheet = (page: Page) => page.getByTestId('sheet');
 
@@ -58,12 +42,6 @@ async function rowInfo(page: Page): Promise<RowInfo[]> {
       };
     }),
   );
-}
-
-async function apiTotal(request: APIRequestContext): Promise<number> {
-  const r = await request.get('/api/outlets');
-  expect(r.status()).toBe(200);
-  return (await r.json()).features.length;
 }
 
 async function reach(request: APIRequestContext, from: string, minutes: number) {
@@ -104,7 +82,7 @@ test('rings around the circle centre, a kind notice, and the list nearest first'
   await shot(page, info, 'rings');
 
   // Every outlet is listed (全部), nearest first, each with its walk.
-  const total = await apiTotal(request);
+  const total = await apiCount(request);
   await expect(rows(page)).toHaveCount(total);
   const list = await rowInfo(page);
   const known = list.filter((r) => r.seconds !== null);
@@ -357,7 +335,7 @@ test('without the walk graph the map still works and says walking times are unav
   await page.route('**/api/graph', (route) => route.fulfill({ status: 503, body: 'down' }));
   await page.goto('/');
   await expect(page.getByTestId('map-ready')).toBeAttached();
-  const total = await apiTotal(request);
+  const total = await apiCount(request);
   await expect(markers(page)).toHaveCount(total);
   await expect(rows(page)).toHaveCount(total);
   await expect(page.getByTestId('walk-unavailable')).toBeVisible();

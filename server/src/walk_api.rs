@@ -24,6 +24,11 @@ pub async fn graph(State(s): State<AppState>) -> Response {
         .into_response()
 }
 
+/// A GeoJSON answer.
+fn geojson(body: Value) -> Response {
+    ([(header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response()
+}
+
 fn speed_mps(rules: &Rules, elderly: bool) -> f32 {
     rules.walking_speed_mps(elderly) as f32
 }
@@ -94,17 +99,13 @@ pub async fn reach(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<R
             f
         })
         .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        Json(json!({
-            "type": "FeatureCollection",
-            "origin": origin_member(origin, &snap),
-            "minutes": minutes[0],
-            "speed_kmh": speed as f64 * 3.6,
-            "features": features,
-        })),
-    )
-        .into_response())
+    Ok(geojson(json!({
+        "type": "FeatureCollection",
+        "origin": origin_member(origin, &snap),
+        "minutes": minutes[0],
+        "speed_kmh": speed as f64 * 3.6,
+        "features": features,
+    })))
 }
 
 /// `GET /api/isochrone?lon=&lat=&minutes=5,10,15&elderly=`: one polygon per limit, largest
@@ -121,7 +122,7 @@ pub async fn isochrone(
     let limits: Vec<f32> = minutes.iter().map(|&m| m as f32 * 60.0 * speed).collect();
     let walk = s.walk.clone();
     let buffer = s.rules.walking.ring_buffer_m;
-    // Buffering and union are CPU work: off the async threads.
+    // Building the rings is CPU work: off the async threads.
     let polygons = tokio::task::spawn_blocking(move || walk.isochrones(&snap, &limits, buffer))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
@@ -137,16 +138,12 @@ pub async fn isochrone(
         })
         .collect();
     features.reverse();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        Json(json!({
-            "type": "FeatureCollection",
-            "origin": origin_member(origin, &snap),
-            "speed_kmh": speed as f64 * 3.6,
-            "features": features,
-        })),
-    )
-        .into_response())
+    Ok(geojson(json!({
+        "type": "FeatureCollection",
+        "origin": origin_member(origin, &snap),
+        "speed_kmh": speed as f64 * 3.6,
+        "features": features,
+    })))
 }
 
 /// `GET /api/coverage?category=…&elderly=`: the streets farther than the category's ring
@@ -164,12 +161,7 @@ pub async fn coverage(
             "coverage takes exactly one category",
         ));
     };
-    let category = s.rules.category(code).expect("validated");
-    let ring = s.rules.groups.get(&category.group).map(|g| g.ring.as_str());
-    let minutes = match ring {
-        Some("doorstep") => s.rules.rings.doorstep_minutes,
-        _ => s.rules.rings.around_home_minutes,
-    };
+    let minutes = s.rules.ring_minutes(code);
     let speed = speed_mps(&s.rules, p.elderly()?);
     let filter = OutletFilter {
         categories: vec![code.clone()],
@@ -191,19 +183,15 @@ pub async fn coverage(
             })
         })
         .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        Json(json!({
-            "type": "FeatureCollection",
-            "category": code,
-            "minutes": minutes,
-            "speed_kmh": speed as f64 * 3.6,
-            "outlets": outlets.len(),
-            "street_m": gaps.street_m.round(),
-            "gap_m": gaps.gap_m.round(),
-            "gap_share": if gaps.street_m > 0.0 { (gaps.gap_m / gaps.street_m * 1000.0).round() / 1000.0 } else { 0.0 },
-            "features": features,
-        })),
-    )
-        .into_response())
+    Ok(geojson(json!({
+        "type": "FeatureCollection",
+        "category": code,
+        "minutes": minutes,
+        "speed_kmh": speed as f64 * 3.6,
+        "outlets": outlets.len(),
+        "street_m": gaps.street_m.round(),
+        "gap_m": gaps.gap_m.round(),
+        "gap_share": if gaps.street_m > 0.0 { (gaps.gap_m / gaps.street_m * 1000.0).round() / 1000.0 } else { 0.0 },
+        "features": features,
+    })))
 }

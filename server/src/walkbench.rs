@@ -38,18 +38,6 @@ impl Setup {
         minutes as f32 * 60.0 * self.rules.walking_speed_mps(false) as f32
     }
 
-    /// The ring of a category: 10 minutes for basic needs, 15 for quality.
-    pub fn ring_minutes(&self, category: &str) -> u32 {
-        let group = self.rules.category(category).map(|c| c.group.as_str());
-        match group
-            .and_then(|g| self.rules.groups.get(g))
-            .map(|g| g.ring.as_str())
-        {
-            Some("doorstep") => self.rules.rings.doorstep_minutes,
-            _ => self.rules.rings.around_home_minutes,
-        }
-    }
-
     /// `n` origins drawn (deterministically) from the largest connected component.
     pub fn origins(&self, n: usize) -> Vec<u32> {
         let comp = self.walk.graph.components();
@@ -107,7 +95,7 @@ impl Setup {
         by_category
             .iter()
             .map(|(code, snaps)| {
-                coverage::gaps(search, snaps, self.limit_m(self.ring_minutes(code))).gap_m
+                coverage::gaps(search, snaps, self.limit_m(self.rules.ring_minutes(code))).gap_m
             })
             .sum()
     }
@@ -168,7 +156,7 @@ pub fn run(setup: &Setup, origins: usize, rounds: usize) -> Value {
         "limit_m": limit,
         "origins_osm": nodes.iter().map(|&n| g.osm_id(n)).collect::<Vec<_>>(),
         "outlets": setup.outlets.iter().map(|o| json!({"lon": o.lon, "lat": o.lat, "category": o.category})).collect::<Vec<_>>(),
-        "ring_m": by_category.iter().map(|(c, _)| (c.clone(), json!(setup.limit_m(setup.ring_minutes(c))))).collect::<serde_json::Map<_, _>>(),
+        "ring_m": by_category.iter().map(|(c, _)| (c.clone(), json!(setup.limit_m(setup.rules.ring_minutes(c))))).collect::<serde_json::Map<_, _>>(),
         "ours": {
             "search_15min_us": median(per_search_us),
             "mean_reached_nodes": reached as f64 / (rounds * nodes.len()) as f64,

@@ -338,6 +338,19 @@ impl Rules {
         self.services.iter().find(|k| k.code == code)
     }
 
+    /// The walk within which a category belongs: its group's ring (basic: doorstep, 10 min;
+    /// quality: around home, 15 min). Unknown categories get the wider ring.
+    pub fn ring_minutes(&self, category: &str) -> u32 {
+        let ring = self
+            .category(category)
+            .and_then(|c| self.groups.get(&c.group))
+            .map(|g| g.ring.as_str());
+        match ring {
+            Some("doorstep") => self.rings.doorstep_minutes,
+            _ => self.rings.around_home_minutes,
+        }
+    }
+
     /// Walking speed in metres per second.
     pub fn walking_speed_mps(&self, elderly: bool) -> f64 {
         let kmh = if elderly {
@@ -447,6 +460,8 @@ mod tests {
         assert_eq!(rules.category("pharmacy").unwrap().name_zh, "药店");
         assert!((rules.walking_speed_mps(false) - 1.25).abs() < 1e-9);
         assert_eq!(rules.walking.max_snap_m, 300.0);
+        assert_eq!(rules.ring_minutes("breakfast"), 10);
+        assert_eq!(rules.ring_minutes("fitness"), 15);
         assert!(broken("max_snap_m = 300", "max_snap_m = -1")
             .message
             .contains("max_snap_m"));

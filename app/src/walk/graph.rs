@@ -60,27 +60,26 @@ impl Graph {
             let len = haversine_m(lonlat[a as usize], lonlat[b as usize]) as f32;
             edges.push(Edge { a, b, len });
         }
-        let n = lonlat.len();
-        let mut degree = vec![0u32; n + 1];
-        for e in &edges {
-            degree[e.a as usize + 1] += 1;
-            degree[e.b as usize + 1] += 1;
+        // Number nodes in breadth-first order, so that a search's neighbours sit close together
+        // in memory. On a graph already in this order (one read back from its compact form) it
+        // changes nothing.
+        let (offsets, adj_node, _) = csr(lonlat.len(), &edges);
+        let order = bfs_order(&offsets, &adj_node);
+        let mut new_id = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old as usize] = new as u32;
         }
-        let mut offsets = degree;
-        for i in 1..=n {
-            offsets[i] += offsets[i - 1];
+        let lonlat: Vec<[f64; 2]> = order.iter().map(|&o| lonlat[o as usize]).collect();
+        let osm_ids: Vec<i64> = if osm_ids.is_empty() {
+            osm_ids
+        } else {
+            order.iter().map(|&o| osm_ids[o as usize]).collect()
+        };
+        for e in &mut edges {
+            e.a = new_id[e.a as usize];
+            e.b = new_id[e.b as usize];
         }
-        let mut fill = offsets.clone();
-        let mut adj_node = vec![0u32; edges.len() * 2];
-        let mut adj_len = vec![0f32; edges.len() * 2];
-        for e in &edges {
-            for (from, to) in [(e.a, e.b), (e.b, e.a)] {
-                let slot = fill[from as usize] as usize;
-                adj_node[slot] = to;
-                adj_len[slot] = e.len;
-                fill[from as usize] += 1;
-            }
-        }
+        let (offsets, adj_node, adj_len) = csr(lonlat.len(), &edges);
         let (mut w, mut s, mut e_, mut n_) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
         for p in &lonlat {
             w = w.min(p[0]);
@@ -333,6 +332,56 @@ impl Graph {
         }
         comp
     }
+}
+
+/// CSR adjacency (offsets, targets, lengths) of undirected edges.
+fn csr(n: usize, edges: &[Edge]) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+    let mut offsets = vec![0u32; n + 1];
+    for e in edges {
+        offsets[e.a as usize + 1] += 1;
+        offsets[e.b as usize + 1] += 1;
+    }
+    for i in 1..=n {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut fill = offsets.clone();
+    let mut adj_node = vec![0u32; edges.len() * 2];
+    let mut adj_len = vec![0f32; edges.len() * 2];
+    for e in edges {
+        for (from, to) in [(e.a, e.b), (e.b, e.a)] {
+            let slot = fill[from as usize] as usize;
+            adj_node[slot] = to;
+            adj_len[slot] = e.len;
+            fill[from as usize] += 1;
+        }
+    }
+    (offsets, adj_node, adj_len)
+}
+
+/// Nodes in breadth-first order, component by component, each from its lowest node.
+fn bfs_order(offsets: &[u32], adj_node: &[u32]) -> Vec<u32> {
+    let n = offsets.len() - 1;
+    let mut seen = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut head = order.len();
+        order.push(start as u32);
+        while head < order.len() {
+            let v = order[head] as usize;
+            head += 1;
+            for &w in &adj_node[offsets[v] as usize..offsets[v + 1] as usize] {
+                if !seen[w as usize] {
+                    seen[w as usize] = true;
+                    order.push(w);
+                }
+            }
+        }
+    }
+    order
 }
 
 const MAGIC: &[u8] = b"BMWG\x01";
