@@ -22,6 +22,9 @@ use web_sys::HtmlElement;
 /// The walking rings' colour; nearer rings are drawn more opaque.
 pub const RING_COLOR: &str = "#0b7285";
 
+/// The coverage gaps' colour: a red-orange that reads over the basemap and the rings.
+pub const GAP_COLOR: &str = "#d9480f";
+
 /// A ring to draw: its minutes, GeoJSON geometry text and where its label goes.
 pub struct RingShape<'a> {
     pub minutes: u32,
@@ -50,6 +53,8 @@ pub struct MapView {
     rings: LayerGroup,
     ring_labels: LayerGroup,
     ring_renderer: Svg,
+    gaps: LayerGroup,
+    gap_renderer: Svg,
     origin: RefCell<Option<Marker>>,
     on_marker: Closure<dyn Fn(JsValue)>,
     _on_map_click: Closure<dyn Fn(JsValue)>,
@@ -124,6 +129,7 @@ impl MapView {
         for (pane, z) in [
             ("circle", "420"),
             ("rings", "430"),
+            ("gaps", "440"),
             ("labels", "450"),
             ("ringLabels", "640"),
             ("origin", "650"),
@@ -141,6 +147,11 @@ impl MapView {
         let svg_opts = SvgOptions::new();
         svg_opts.set_pane("rings".into());
         let ring_renderer = Svg::with_options(&svg_opts);
+        let gaps = LayerGroup::new();
+        gaps.add_to(&map);
+        let gap_opts = SvgOptions::new();
+        gap_opts.set_pane("gaps".into());
+        let gap_renderer = Svg::with_options(&gap_opts);
 
         let outlets = LayerGroup::new();
         outlets.add_to(&map);
@@ -213,6 +224,8 @@ impl MapView {
             rings,
             ring_labels,
             ring_renderer,
+            gaps,
+            gap_renderer,
             origin: RefCell::default(),
             on_marker,
             _on_map_click: on_map_click,
@@ -277,6 +290,34 @@ impl MapView {
                     .add_to_layer_group(&self.ring_labels);
             }
         }
+    }
+
+    /// Replaces the coverage gaps (a GeoJSON FeatureCollection of LineStrings, or none): bold,
+    /// dashed red-orange lines over the streets and rings, under the street names and markers.
+    /// Each is an SVG path with class `coverage-gap`.
+    pub fn set_gaps(&self, geojson: Option<&str>) {
+        self.gaps.clear_layers();
+        let Some(data) = geojson.and_then(|t| js_sys::JSON::parse(t).ok()) else {
+            return;
+        };
+        let style = object(&[
+            ("color", GAP_COLOR.into()),
+            ("weight", 5.0.into()),
+            ("opacity", 0.85.into()),
+            ("dashArray", "9 5".into()),
+            ("lineCap", "butt".into()),
+        ]);
+        geo_json(
+            &data,
+            &object(&[
+                ("style", style),
+                ("interactive", JsValue::FALSE),
+                ("pane", "gaps".into()),
+                ("renderer", self.gap_renderer.clone().into()),
+                ("className", "coverage-gap".into()),
+            ]),
+        )
+        .add_to_layer_group(&self.gaps);
     }
 
     /// Marks the walking filter's minutes on the map container, so CSS can bring its ring

@@ -6,7 +6,8 @@
 //! and the basemap load in parallel; the device position is asked for once. The URL holds the
 //! view, chip, walking minutes and origin; everything shown derives from those signals. Each
 //! origin costs one search in Wasm (`walking::WalkNet::query`): every outlet's walk and the
-//! rings. Without the graph the map still works, with "步行距离未知".
+//! rings. Without the graph the map still works, with "步行距离未知". With one category chosen,
+//! its coverage gaps can be drawn too (`gaps::GapView`, one multi-source search in Wasm).
 
 mod api;
 mod basemap;
@@ -14,6 +15,7 @@ mod bench;
 mod card;
 mod chips;
 mod filter;
+mod gaps;
 mod hours;
 mod leaflet_ext;
 mod legend;
@@ -33,6 +35,7 @@ use api::LoadError;
 use card::{display_name, OutletCard};
 use chips::Chips;
 use filter::{category_badge, effective_filter, kind_badge, legend, marker_badge, shows, Badge};
+use gaps::{GapControl, GapView};
 use legend::Legend;
 use leptos::html;
 use leptos::prelude::*;
@@ -513,6 +516,7 @@ fn App() -> impl IntoView {
             let mut next = r.clone();
             if bad_filter {
                 next.filter = None;
+                next.gaps = false;
             }
             if bad_minutes {
                 next.minutes = None;
@@ -521,6 +525,54 @@ fn App() -> impl IntoView {
             route.set(next);
         }
     });
+    // ---- Coverage gaps of the chosen category (circle map only) ------------------------
+    let gap_code = Memo::new(move |_| {
+        rules.with(|r| {
+            let r = r.as_ref()?;
+            route.with(|rt| {
+                (rt.view == View::Circle)
+                    .then(|| effective_filter(r, rt))
+                    .flatten()
+                    .map(str::to_string)
+            })
+        })
+    });
+    let gap_available = Signal::derive(move || {
+        gap_code.with(Option::is_some) && walk.with(|w| matches!(w, WalkState::Ready(..)))
+    });
+    let gaps_on = Signal::derive(move || gap_available.get() && route.with(|r| r.gaps));
+    let gap_view = RwSignal::new(None::<GapView>);
+    Effect::new(move |_| {
+        let code = gap_code.get().filter(|_| gaps_on.get());
+        let (Some(code), Some(net), Some(d), Some(speed)) =
+            (code, walk.with(WalkState::net), ready_data(), speed.get())
+        else {
+            gap_view.set(None);
+            return;
+        };
+        if gap_view.with_untracked(|g| g.as_ref().is_some_and(|g| g.code == code)) {
+            return;
+        }
+        let minutes = d.rules.ring_minutes(&code);
+        let t0 = api::now_ms();
+        let of_category = d
+            .outlets
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.outlet.category == code)
+            .map(|(i, _)| i);
+        let gaps = net.gaps(of_category, limit_m(minutes, speed));
+        let name = category_badge(&d.rules, &code).name;
+        let mut view = GapView::new(&net, &gaps, &code, &name, minutes);
+        view.ms = api::now_ms() - t0;
+        gap_view.set(Some(view));
+    });
+    let set_gaps = Callback::new(move |on: bool| {
+        let next = route.with_untracked(|r| r.with_gaps(on));
+        route::write(&next, false);
+        route.set(next);
+    });
+
     // A new view or chip closes the card of the previous choice.
     let view_and_chip = Memo::new(move |_| route.with(|r| (r.view, r.filter.clone())));
     Effect::new(move |_| {
@@ -649,6 +701,10 @@ fn App() -> impl IntoView {
                 rings_drawn.set(true);
             }
         });
+    });
+    Effect::new(move |_| {
+        let Some(mv) = map_view.get() else { return };
+        gap_view.with(|g| mv.set_gaps(g.as_ref().map(|g| g.geojson.as_str())));
     });
     Effect::new(move |_| {
         if let Some(mv) = map_view.get() {
@@ -806,6 +862,12 @@ fn App() -> impl IntoView {
                     on_retry=Callback::new(move |_| retry())
                     on_show_all=show_all
                     on_wider=widen
+                />
+                <GapControl
+                    available=gap_available
+                    on=gaps_on
+                    view=gap_view.into()
+                    on_toggle=set_gaps
                 />
                 <Legend rows=legend_rows.into() open=legend_open rings=ring_minutes origin=origin_pin />
                 <Show when=move || basemap_drawn.get() && markers_drawn.get() && walk_settled()>

@@ -1,6 +1,7 @@
 //! URL state: `/` is the circle map, `/repair` the 小修小补 map; `?category=CODE` or `?kind=CODE`
 //! keeps the chosen chip, `min=5|10|15` the walking-time filter and `from=lon,lat` a walking
-//! origin the resident chose on the map, so a shared or reloaded link shows the same map.
+//! origin the resident chose on the map, and `gaps=1` the coverage-gap overlay of the chosen
+//! category, so a shared or reloaded link shows the same map.
 
 use wasm_bindgen::JsValue;
 
@@ -29,6 +30,8 @@ pub struct Route {
     pub minutes: Option<u32>,
     /// The walking origin, lon/lat to 6 decimals (about 10 cm).
     pub from: Option<[f64; 2]>,
+    /// The chosen category's coverage gaps are drawn (circle map, one category only).
+    pub gaps: bool,
 }
 
 impl Route {
@@ -39,22 +42,32 @@ impl Route {
             filter,
             minutes: None,
             from: None,
+            gaps: false,
         }
     }
 
-    /// The same route with another chip (walking filter and origin kept).
+    /// The same route with another chip (walking filter and origin kept, gaps off).
     pub fn with_filter(&self, filter: Option<String>) -> Route {
         Route {
+            gaps: self.gaps && filter == self.filter,
             filter,
             ..self.clone()
         }
     }
 
-    /// The other map, with its "all" chip (walking filter and origin kept).
+    /// The other map, with its "all" chip (walking filter and origin kept, gaps off).
     pub fn with_view(&self, view: View) -> Route {
         Route {
             view,
             filter: None,
+            gaps: false,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_gaps(&self, gaps: bool) -> Route {
+        Route {
+            gaps,
             ..self.clone()
         }
     }
@@ -94,11 +107,13 @@ impl Route {
             .and_then(|v| v.parse::<u32>().ok())
             .filter(|m| (1..=60).contains(m));
         let from = get("from").and_then(parse_lonlat);
+        let gaps = view == View::Circle && filter.is_some() && get("gaps") == Some("1");
         Route {
             view,
             filter,
             minutes,
             from,
+            gaps,
         }
     }
 
@@ -116,6 +131,9 @@ impl Route {
         }
         if let Some(p) = self.from {
             query.push(format!("from={}", lonlat_text(p)));
+        }
+        if self.gaps {
+            query.push("gaps=1".to_string());
         }
         if query.is_empty() {
             path.to_string()
@@ -235,6 +253,7 @@ mod tests {
             Route::new(View::Repair, None),
             Route::new(View::Repair, Some("key".into())),
             Route::new(View::Circle, None).with_minutes(Some(15)),
+            Route::new(View::Circle, Some("breakfast".into())).with_gaps(true),
             walking,
         ] {
             let url = r.url();
@@ -255,5 +274,12 @@ mod tests {
         );
         let chip = r.with_filter(None);
         assert_eq!((chip.minutes, chip.from), (Some(10), Some([121.0, 31.0])));
+        // The gap overlay belongs to its category: another chip or map turns it off.
+        let gaps = r.with_gaps(true);
+        assert!(gaps.with_filter(Some("pharmacy".into())).gaps);
+        assert!(!gaps.with_filter(Some("breakfast".into())).gaps);
+        assert!(!gaps.with_view(View::Repair).gaps);
+        assert!(!Route::parse("/", "?gaps=1").gaps);
+        assert!(Route::parse("/", "?category=breakfast&gaps=1").gaps);
     }
 }

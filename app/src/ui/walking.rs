@@ -3,6 +3,7 @@
 //! 5/10/15-minute rings. Same engine as the server (`crate::walk`), so the numbers agree.
 
 use crate::domain::StoredOutlet;
+use crate::walk::coverage::{self, Gaps, Stretch};
 use crate::walk::{isochrone, Graph, GraphError, Search, Snap, SnapError, SnapIndex};
 use geo::MultiPolygon;
 use std::cell::RefCell;
@@ -127,6 +128,50 @@ impl WalkNet {
         Walks { meters, rings }
     }
 
+    /// The coverage gaps of one category: the streets farther than `limit` metres from every
+    /// outlet whose index (in `Data::outlets`) is given. Outlets off the streets are left out,
+    /// as on the server.
+    pub fn gaps(&self, outlets: impl IntoIterator<Item = usize>, limit: f32) -> Gaps {
+        let snaps: Vec<Snap> = outlets
+            .into_iter()
+            .filter_map(|i| self.outlet_snaps.get(i).copied().flatten())
+            .collect();
+        let mut search = self.search.borrow_mut();
+        coverage::gaps(&mut search, &snaps, limit)
+    }
+
+    /// A gap stretch's two ends, lon/lat to 6 decimals (the server's `stretch_geometry`).
+    pub fn stretch_line(&self, s: &Stretch) -> [[f64; 2]; 2] {
+        let e = self.graph.edge(s.edge);
+        let (a, b) = (self.graph.lonlat(e.a), self.graph.lonlat(e.b));
+        let at = |m: f32| {
+            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
+            [
+                round6(a[0] + (b[0] - a[0]) * f),
+                round6(a[1] + (b[1] - a[1]) * f),
+            ]
+        };
+        [at(s.from_m), at(s.to_m)]
+    }
+
+    /// The gaps as GeoJSON FeatureCollection text, one LineString per stretch.
+    pub fn gaps_geojson(&self, gaps: &Gaps) -> String {
+        let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (i, s) in gaps.stretches.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let [p, q] = self.stretch_line(s);
+            let _ = write!(
+                out,
+                "{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.6},{:.6}],[{:.6},{:.6}]]}}}}",
+                p[0], p[1], q[0], q[1]
+            );
+        }
+        out.push_str("]}");
+        out
+    }
+
     fn ring(&self, search: &Search, origin: &Snap, limit: f32, buffer_m: f64) -> MultiPolygon<f64> {
         let lines = isochrone::reached_lines(search, Some(origin), limit);
         isochrone::polygon(self.graph, &lines, buffer_m)
@@ -214,6 +259,10 @@ pub fn walk_text(meters: f32, speed_mps: f32) -> String {
 }
 
 pub const UNKNOWN: &str = "步行距离未知";
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
 
 fn push_coord(out: &mut String, c: geo::Coord<f64>) {
     let _ = write!(out, "[{:.6},{:.6}]", c.x, c.y);
@@ -308,5 +357,15 @@ mod tests {
         assert!(net.bench_search(&origin, 1125.0) > 10);
         assert!(net.bench_load(|| 0.0).iter().all(|t| *t == 0.0));
         assert!(net.bench_isochrone(&origin, &[1125.0], 40.0) > 10);
+        // No outlets: every street is a gap, one line per edge.
+        let gaps = net.gaps([], 500.0);
+        assert_eq!(gaps.stretches.len(), net.graph.edge_count());
+        assert!((gaps.gap_m - gaps.street_m).abs() < 0.01);
+        let v: serde_json::Value = serde_json::from_str(&net.gaps_geojson(&gaps)).unwrap();
+        assert_eq!(
+            v["features"].as_array().unwrap().len(),
+            gaps.stretches.len()
+        );
+        assert_eq!(v["features"][0]["geometry"]["type"], "LineString");
     }
 }
