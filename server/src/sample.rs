@@ -4,6 +4,7 @@
 
 use crate::streets::{haversine_m, Streets};
 use app::domain::{Outlet, OutletSource, PriceItem, Rules};
+use app::walk::round6;
 
 /// How many sample outlets per category in a ~3×3 km dense neighbourhood; categories the table
 /// does not name (a city's own additions to the rules) get `DEFAULT_COUNT`.
@@ -177,10 +178,6 @@ fn place(rng: &mut Rng, segs: &[Segment], total: f64) -> ([f64; 2], Option<Strin
         [p[0] + nx / m_per_deg_lon, p[1] + ny / m_per_deg_lat],
         s.street.clone(),
     )
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// The sample set for an area: same streets, rules and seed → the same outlets, in order.

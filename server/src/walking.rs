@@ -2,6 +2,7 @@
 //! compact form for the browser, plus the queries the API answers with them.
 
 use app::domain::StoredOutlet;
+pub use app::walk::round6;
 use app::walk::{coverage, isochrone, Graph, Search, Snap, SnapError, SnapIndex};
 use geo::MultiPolygon;
 use serde_json::{json, Value};
@@ -83,21 +84,8 @@ impl WalkNet {
 
     /// A gap stretch as a GeoJSON LineString geometry.
     pub fn stretch_geometry(&self, s: &coverage::Stretch) -> Value {
-        let e = self.graph.edge(s.edge);
-        let (a, b) = (self.graph.lonlat(e.a), self.graph.lonlat(e.b));
-        let at = |m: f32| {
-            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
-            [
-                round6(a[0] + (b[0] - a[0]) * f),
-                round6(a[1] + (b[1] - a[1]) * f),
-            ]
-        };
-        json!({ "type": "LineString", "coordinates": [at(s.from_m), at(s.to_m)] })
+        json!({ "type": "LineString", "coordinates": s.ends(&self.graph) })
     }
-}
-
-pub fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// A MultiPolygon as a GeoJSON geometry, coordinates to 6 decimals (about 10 cm).

@@ -140,18 +140,9 @@ impl WalkNet {
         coverage::gaps(&mut search, &snaps, limit)
     }
 
-    /// A gap stretch's two ends, lon/lat to 6 decimals (the server's `stretch_geometry`).
+    /// A gap stretch's two ends, lon/lat to 6 decimals (as the server's `stretch_geometry`).
     pub fn stretch_line(&self, s: &Stretch) -> [[f64; 2]; 2] {
-        let e = self.graph.edge(s.edge);
-        let (a, b) = (self.graph.lonlat(e.a), self.graph.lonlat(e.b));
-        let at = |m: f32| {
-            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
-            [
-                round6(a[0] + (b[0] - a[0]) * f),
-                round6(a[1] + (b[1] - a[1]) * f),
-            ]
-        };
-        [at(s.from_m), at(s.to_m)]
+        s.ends(self.graph)
     }
 
     /// The gaps as GeoJSON FeatureCollection text, one LineString per stretch.
@@ -259,10 +250,6 @@ pub fn walk_text(meters: f32, speed_mps: f32) -> String {
 }
 
 pub const UNKNOWN: &str = "步行距离未知";
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
 
 fn push_coord(out: &mut String, c: geo::Coord<f64>) {
     let _ = write!(out, "[{:.6},{:.6}]", c.x, c.y);

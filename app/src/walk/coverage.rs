@@ -2,7 +2,7 @@
 //! outlet (one multi-source search), and the gap map — the stretches of street farther than
 //! the ring's limit from any such outlet.
 
-use super::{reached, Search, Snap};
+use super::{reached, round6, Graph, Search, Snap};
 use std::collections::HashMap;
 
 /// A stretch of one edge, in metres from its `a` end.
@@ -11,6 +11,22 @@ pub struct Stretch {
     pub edge: u32,
     pub from_m: f32,
     pub to_m: f32,
+}
+
+impl Stretch {
+    /// The stretch's two ends, lon/lat to 6 decimals.
+    pub fn ends(&self, g: &Graph) -> [[f64; 2]; 2] {
+        let e = g.edge(self.edge);
+        let (a, b) = (g.lonlat(e.a), g.lonlat(e.b));
+        let at = |m: f32| {
+            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
+            [
+                round6(a[0] + (b[0] - a[0]) * f),
+                round6(a[1] + (b[1] - a[1]) * f),
+            ]
+        };
+        [at(self.from_m), at(self.to_m)]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +94,15 @@ mod tests {
         );
         assert!((gaps.street_m - total as f64).abs() < 0.01);
         assert!(gaps.stretches.iter().all(|st| st.edge >= 5));
+        // The first gap starts 550 m from the line's start, on the sixth edge.
+        let first = gaps
+            .stretches
+            .iter()
+            .min_by(|a, b| a.edge.cmp(&b.edge))
+            .unwrap();
+        let [start, _] = first.ends(&g);
+        let from_start = crate::walk::haversine_m(g.lonlat(0), start);
+        assert!((from_start - 550.0).abs() < 1.0, "{from_start}");
         // No outlets: everything is a gap. Outlets everywhere: nothing is.
         assert!((super::gaps(&mut s, &[], 510.0).gap_m - total as f64).abs() < 0.01);
         let all: Vec<_> = (0..11)

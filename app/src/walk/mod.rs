@@ -25,6 +25,11 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * R * h.sqrt().min(1.0).asin()
 }
 
+/// A coordinate to 6 decimals (about 10 cm), as the API's GeoJSON carries it.
+pub fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
 /// A local flat projection (metres east/north of a reference point). Over a few kilometres its
 /// error against haversine is far below a metre, and it makes snapping and buffering planar.
 #[derive(Debug, Clone, Copy, PartialEq)]
