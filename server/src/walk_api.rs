@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::walking::{multipolygon_geometry, round6};
 use app::domain::{OutletFeature, Rules};
-use app::walk::{Snap, SnapError};
+use app::walk::{limit_m, walk_seconds, Snap, SnapError};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -86,7 +86,7 @@ pub async fn reach(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<R
     let outlets = db::list_outlets(&s.db, &s.dataset.name, &filter)
         .await
         .map_err(ApiError::storage)?;
-    let limit = minutes[0] as f32 * 60.0 * speed;
+    let limit = limit_m(minutes[0], speed);
     let found = s
         .walk
         .reach(&snap, outlets, limit, s.rules.walking.max_snap_m);
@@ -95,7 +95,7 @@ pub async fn reach(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<R
         .map(|(o, m)| {
             let mut f = serde_json::to_value(OutletFeature::from(o)).expect("plain data");
             f["properties"]["walk_meters"] = json!(m.round() as u32);
-            f["properties"]["walk_seconds"] = json!((m / speed).round() as u32);
+            f["properties"]["walk_seconds"] = json!(walk_seconds(m, speed));
             f
         })
         .collect();
@@ -119,7 +119,7 @@ pub async fn isochrone(
     let minutes = p.minutes(&s.rules.walking.minute_choices)?;
     let speed = speed_mps(&s.rules, p.elderly()?);
     let snap = snap_origin(&s, origin)?;
-    let limits: Vec<f32> = minutes.iter().map(|&m| m as f32 * 60.0 * speed).collect();
+    let limits: Vec<f32> = minutes.iter().map(|&m| limit_m(m, speed)).collect();
     let walk = s.walk.clone();
     let buffer = s.rules.walking.ring_buffer_m;
     // Building the rings is CPU work: off the async threads.
@@ -132,7 +132,7 @@ pub async fn isochrone(
         .map(|(&m, poly)| {
             json!({
                 "type": "Feature",
-                "properties": { "minutes": m, "meters": (m as f32 * 60.0 * speed).round() as u32 },
+                "properties": { "minutes": m, "meters": limit_m(m, speed).round() as u32 },
                 "geometry": multipolygon_geometry(poly),
             })
         })
@@ -170,7 +170,7 @@ pub async fn coverage(
     let outlets = db::list_outlets(&s.db, &s.dataset.name, &filter)
         .await
         .map_err(ApiError::storage)?;
-    let limit = minutes as f32 * 60.0 * speed;
+    let limit = limit_m(minutes, speed);
     let gaps = s.walk.gaps(&outlets, limit, s.rules.walking.max_snap_m);
     let features: Vec<Value> = gaps
         .stretches

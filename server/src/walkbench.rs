@@ -35,7 +35,7 @@ impl Setup {
 
     /// Metres walked in `minutes` at the default speed.
     pub fn limit_m(&self, minutes: u32) -> f32 {
-        minutes as f32 * 60.0 * self.rules.walking_speed_mps(false) as f32
+        app::walk::limit_m(minutes, self.rules.walking_speed_mps(false) as f32)
     }
 
     /// `n` origins drawn (deterministically) from the largest connected component.

@@ -5,6 +5,7 @@
 use crate::domain::StoredOutlet;
 use crate::walk::coverage::{self, Gaps, Stretch};
 use crate::walk::{isochrone, Graph, GraphError, Search, Snap, SnapError, SnapIndex};
+pub use crate::walk::{limit_m, walk_seconds};
 use geo::MultiPolygon;
 use std::cell::RefCell;
 use std::fmt::Write;
@@ -211,18 +212,6 @@ impl WalkNet {
             })
             .sum()
     }
-}
-
-/// Metres a resident walks in `minutes` (the server's formula, in f32 like it).
-pub fn limit_m(minutes: u32, speed_mps: f32) -> f32 {
-    minutes as f32 * 60.0 * speed_mps
-}
-
-/// Seconds of walking, rounded like the server's `walk_seconds`; `None` when unknown.
-pub fn walk_seconds(meters: f32, speed_mps: f32) -> Option<u32> {
-    meters
-        .is_finite()
-        .then(|| (meters / speed_mps).round() as u32)
 }
 
 /// Whole minutes shown to residents: rounded up, at least 1.

@@ -16,16 +16,7 @@ pub struct Stretch {
 impl Stretch {
     /// The stretch's two ends, lon/lat to 6 decimals.
     pub fn ends(&self, g: &Graph) -> [[f64; 2]; 2] {
-        let e = g.edge(self.edge);
-        let (a, b) = (g.lonlat(e.a), g.lonlat(e.b));
-        let at = |m: f32| {
-            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
-            [
-                round6(a[0] + (b[0] - a[0]) * f),
-                round6(a[1] + (b[1] - a[1]) * f),
-            ]
-        };
-        [at(self.from_m), at(self.to_m)]
+        [self.from_m, self.to_m].map(|m| g.along(self.edge, m).map(round6))
     }
 }
 

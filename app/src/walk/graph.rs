@@ -185,6 +185,15 @@ impl Graph {
     pub fn projection(&self) -> Projection {
         self.projection
     }
+    /// The point `m` metres along an edge from its `a` end, lon/lat. (The local projection is
+    /// linear, so this equals interpolating in projected metres.)
+    pub fn along(&self, edge: u32, m: f32) -> [f64; 2] {
+        let e = self.edges[edge as usize];
+        let (a, b) = (self.lonlat(e.a), self.lonlat(e.b));
+        let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
+        [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f]
+    }
+
     /// The OSM node id of a node (graphs built from GeoJSON only).
     pub fn osm_id(&self, node: u32) -> Option<i64> {
         self.osm_ids.get(node as usize).copied()

@@ -11,36 +11,22 @@ pub fn reached_lines(search: &Search, origin: Option<&Snap>, limit: f32) -> Mult
     let mut lines = Vec::new();
     let mut consider = |edge: u32, points: &[(f32, f32)]| {
         let e = g.edge(edge);
-        let (da, db) = (search.raw(e.a), search.raw(e.b));
-        let parts = reached::within(e.len, da, db, points, limit);
-        if parts.is_empty() {
-            return;
-        }
-        let (a, b) = (proj.to_xy(g.lonlat(e.a)), proj.to_xy(g.lonlat(e.b)));
         let at = |m: f32| {
-            let f = if e.len > 0.0 { (m / e.len) as f64 } else { 0.0 };
-            Coord {
-                x: a[0] + (b[0] - a[0]) * f,
-                y: a[1] + (b[1] - a[1]) * f,
-            }
+            let [x, y] = proj.to_xy(g.along(edge, m));
+            Coord { x, y }
         };
-        for p in parts {
+        for p in reached::within(e.len, search.raw(e.a), search.raw(e.b), points, limit) {
             lines.push(LineString::new(vec![at(p[0]), at(p[1])]));
         }
     };
     // Every edge with a reached end, plus the origin's own edge (reached from the middle).
-    let mut seen_origin_edge = false;
     for (i, e) in g.edges().iter().enumerate() {
-        let on_origin = origin.is_some_and(|o| o.edge == i as u32);
-        if on_origin {
-            seen_origin_edge = true;
-            let o = origin.unwrap();
-            consider(i as u32, &[(o.t, o.off_m)]);
-        } else if search.raw(e.a) <= limit || search.raw(e.b) <= limit {
-            consider(i as u32, &[]);
+        match origin.filter(|o| o.edge == i as u32) {
+            Some(o) => consider(i as u32, &[(o.t, o.off_m)]),
+            None if search.raw(e.a) <= limit || search.raw(e.b) <= limit => consider(i as u32, &[]),
+            None => {}
         }
     }
-    debug_assert!(origin.is_none() || seen_origin_edge);
     MultiLineString::new(lines)
 }
 

@@ -25,6 +25,20 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * R * h.sqrt().min(1.0).asin()
 }
 
+/// Metres a resident walks in `minutes` at `speed_mps` (f32, as the searches take it; server
+/// and client use this one formula so their limits agree to the bit).
+pub fn limit_m(minutes: u32, speed_mps: f32) -> f32 {
+    minutes as f32 * 60.0 * speed_mps
+}
+
+/// Whole seconds to walk `meters` at `speed_mps`; `None` when the distance is unknown
+/// (infinite: beyond the search or on another island).
+pub fn walk_seconds(meters: f32, speed_mps: f32) -> Option<u32> {
+    meters
+        .is_finite()
+        .then(|| (meters / speed_mps).round() as u32)
+}
+
 /// A coordinate to 6 decimals (about 10 cm), as the API's GeoJSON carries it.
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
