@@ -2,6 +2,7 @@
 //! (OSM POIs) and `circles.json`. `shanghai` and `helsinki` name the bundled ones.
 
 use crate::streets::Streets;
+use app::domain::circle::DEFAULT_TIMEZONE;
 use app::domain::Circle;
 use geo::{ConvexHull, MultiPoint, Point};
 use serde::Deserialize;
@@ -97,6 +98,8 @@ struct CircleEntry {
     boundary: serde_json::Value,
     service_population: Option<u64>,
     population_note: Option<String>,
+    /// IANA zone; Asia/Shanghai when absent.
+    timezone: Option<String>,
 }
 
 fn parse_circles(text: &[u8]) -> Result<Vec<Circle>, String> {
@@ -109,6 +112,14 @@ fn parse_circles(text: &[u8]) -> Result<Vec<Circle>, String> {
         .map(|c| {
             let ring = polygon_ring(&c.boundary)
                 .ok_or_else(|| format!("circle '{}': boundary must be a GeoJSON Polygon", c.id))?;
+            let timezone = c.timezone.unwrap_or_else(|| DEFAULT_TIMEZONE.to_string());
+            // Checked here so the hours endpoint never meets a zone it cannot use.
+            timezone.parse::<chrono_tz::Tz>().map_err(|_| {
+                format!(
+                    "circle '{}': unknown time zone \"{timezone}\" (use an IANA name such as Asia/Shanghai)",
+                    c.id
+                )
+            })?;
             Ok(Circle {
                 bbox: ring_bbox(&ring),
                 id: c.id,
@@ -118,6 +129,7 @@ fn parse_circles(text: &[u8]) -> Result<Vec<Circle>, String> {
                 boundary: c.boundary,
                 service_population: c.service_population,
                 population_note: c.population_note,
+                timezone,
             })
         })
         .collect()
@@ -152,7 +164,7 @@ fn ring_bbox(ring: &[[f64; 2]]) -> [f64; 4] {
 }
 
 /// A folder without `circles.json`: one circle over the street network's convex hull. Its
-/// population is unknown, and says so.
+/// population is unknown, and says so; its time zone is the default (China).
 fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
     let points: MultiPoint<f64> = streets.points().map(|p| Point::new(p[0], p[1])).collect();
     if points.0.len() < 3 {
@@ -174,5 +186,29 @@ fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
         population_note: Some(
             "未知：数据集未提供 circles.json / unknown: the dataset has no circles.json".into(),
         ),
+        timezone: DEFAULT_TIMEZONE.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn circles(extra: &str) -> Result<Vec<Circle>, String> {
+        let text = format!(
+            r#"{{"circles": [{{"id": "c", "name_zh": "圈", "name_en": "c", "centre": [0.5, 0.5],
+                "boundary": {{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+                "service_population": null, "population_note": null{extra}}}]}}"#
+        );
+        parse_circles(text.as_bytes())
+    }
+
+    #[test]
+    fn a_circle_has_a_known_time_zone_china_by_default() {
+        assert_eq!(circles("").unwrap()[0].timezone, "Asia/Shanghai");
+        let c = circles(r#", "timezone": "Europe/Helsinki""#).unwrap();
+        assert_eq!(c[0].timezone, "Europe/Helsinki");
+        let err = circles(r#", "timezone": "Mars/Olympus""#).unwrap_err();
+        assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Storage: an embedded SQLite file (WAL mode) with embedded migrations.
 
+use crate::hours::HoursRow;
 use app::domain::{BBox, Outlet, OutletSource, StoredOutlet};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
@@ -246,4 +247,36 @@ pub async fn load_dataset(
     .await?;
     tx.commit().await?;
     Ok(counts)
+}
+
+/// Approved outlets that have hours text or are open around the clock, by id.
+pub async fn list_hours(db: &Db, dataset: &str) -> Result<Vec<HoursRow>, sqlx::Error> {
+    let rows: Vec<(i64, Option<String>, bool)> = sqlx::query_as(
+        "SELECT id, opening_hours, open_24h FROM outlets
+         WHERE status = 'approved' AND dataset = ? AND (opening_hours IS NOT NULL OR open_24h)
+         ORDER BY id",
+    )
+    .bind(dataset)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, opening_hours, open_24h)| HoursRow {
+            id,
+            opening_hours,
+            open_24h,
+        })
+        .collect())
+}
+
+/// The distinct names and brands of approved outlets: what a resident may type.
+pub async fn list_search_texts(db: &Db, dataset: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT name FROM outlets WHERE status = 'approved' AND dataset = ?1 AND name IS NOT NULL
+         UNION
+         SELECT brand FROM outlets WHERE status = 'approved' AND dataset = ?1 AND brand IS NOT NULL",
+    )
+    .bind(dataset)
+    .fetch_all(db)
+    .await
 }

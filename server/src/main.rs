@@ -215,8 +215,19 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
         walk.graph.edge_count(),
         walk.bytes.len()
     );
+    let precompressed = server::static_files::Precompressed::default();
+    {
+        // Seconds of brotli at its best setting: in the background, while already serving.
+        let (p, base) = (
+            precompressed.clone(),
+            server::static_files::served_base(&s.dist),
+        );
+        tokio::task::spawn_blocking(move || eprintln!("{}", p.fill(&base)));
+    }
     let state = api::AppState {
         walk: Arc::new(walk),
+        hours: Default::default(),
+        precompressed,
         db,
         rules: Arc::new(rules),
         client_config: Arc::new(ClientConfig {

@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use app::domain::{BBox, Rules};
+use chrono::{Datelike, NaiveDate};
 
 pub struct Params {
     pairs: Vec<(String, String)>,
@@ -153,5 +154,39 @@ impl Params {
                 format!("elderly must be true or false, not \"{other}\""),
             )),
         }
+    }
+
+    /// `date=YYYY-MM-DD` (exactly so: a resident's calendar day); `None` when absent.
+    pub fn date(&self) -> Result<Option<NaiveDate>, ApiError> {
+        let Some(text) = self.one("date") else {
+            return Ok(None);
+        };
+        let shaped = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        let date = shaped
+            .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+            .flatten()
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_date",
+                    "日期格式应为 YYYY-MM-DD，例如 2026-11-21",
+                    format!("date must be a calendar date as YYYY-MM-DD, not \"{text}\""),
+                )
+            })?;
+        if !(1970..=2999).contains(&date.year()) {
+            return Err(Params::date_out_of_range(date));
+        }
+        Ok(Some(date))
+    }
+
+    pub fn date_out_of_range(date: NaiveDate) -> ApiError {
+        ApiError::bad_request(
+            "bad_date",
+            "日期超出范围，应在 1970 年到 2999 年之间",
+            format!("date {date} is out of range (years 1970 to 2999)"),
+        )
     }
 }

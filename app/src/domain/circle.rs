@@ -18,6 +18,17 @@ pub struct Circle {
     pub service_population: Option<u64>,
     /// Where the population figure comes from (or that it is a demo value).
     pub population_note: Option<String>,
+    /// IANA time zone of the circle ("Asia/Shanghai", "Europe/Helsinki"): opening hours are
+    /// local times there. Absent in older data, which was all Chinese.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+/// The zone a circle is in when its data does not say.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
+
+fn default_timezone() -> String {
+    DEFAULT_TIMEZONE.to_string()
 }
 
 /// `GET /api/config`: what the client needs to know about this deployment.

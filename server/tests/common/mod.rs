@@ -54,6 +54,12 @@ impl Workspace {
     pub fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }
+    /// Adds a file to the built client (folders created as needed).
+    pub fn dist_file(&self, name: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path("dist").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
 
     pub fn command(&self, dataset: &str) -> Command {
         let mut cmd = Command::new(BIN);
@@ -126,6 +132,22 @@ impl Server {
         assert_eq!(status, StatusCode::OK, "{query}: {body}");
         serde_json::from_value(body).unwrap()
     }
+    /// Waits up to `secs` seconds for a logged line containing `needle` and returns it.
+    pub fn wait_for_log(&mut self, needle: &str, secs: u64) -> Option<String> {
+        if let Some(line) = self.startup.iter().find(|l| l.contains(needle)) {
+            return Some(line.clone());
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            let line = self.log.recv_timeout(left).ok()?;
+            self.startup.push(line.clone());
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+        None
+    }
+
     /// Lets the process finish (it is killed on drop) and returns what it logged.
     pub fn stop(mut self) -> Vec<String> {
         let _ = self.child.kill();
@@ -150,6 +172,41 @@ pub fn run(ws: &Workspace, args: &[&str]) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
+}
+
+/// Imports `features` (GeoJSON Feature objects) into `dataset` with the import command.
+pub fn import_features(ws: &Workspace, dataset: &str, features: &[Value]) {
+    let file = ws.path("import.geojson");
+    let doc = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let (ok, out) = run(
+        ws,
+        &["import", file.to_str().unwrap(), "--dataset", dataset],
+    );
+    assert!(ok, "{out}");
+}
+
+/// An OSM point feature as the importer reads it.
+pub fn osm_point(osm_ref: &str, lon: f64, lat: f64, tags: Value) -> Value {
+    let mut properties = tags;
+    properties["@id"] = Value::String(osm_ref.to_string());
+    serde_json::json!({
+        "type": "Feature",
+        "id": osm_ref,
+        "properties": properties,
+        "geometry": { "type": "Point", "coordinates": [lon, lat] },
+    })
+}
+
+/// The id of the outlet imported from `osm_ref`.
+pub async fn outlet_id(s: &Server, osm_ref: &str) -> i64 {
+    s.outlets("")
+        .await
+        .features
+        .iter()
+        .find(|f| f.properties.osm_ref.as_deref() == Some(osm_ref))
+        .unwrap_or_else(|| panic!("no outlet from {osm_ref}"))
+        .id
 }
 
 pub async fn count(db: &Path, dataset: &str) -> i64 {
