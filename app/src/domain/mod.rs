@@ -1,13 +1,20 @@
-//! The domain: 业态 categories, rings and thresholds (from the rules file), outlets, and the
-//! mapping from OpenStreetMap tags to our categories.
+//! The domain: 业态 categories, rings and thresholds (from the rules file), outlets, the
+//! mapping from OpenStreetMap tags to our categories, and what the client computes about them:
+//! keyword and pinyin search, open-now state, and links into Chinese map apps.
 
 pub mod bbox;
 pub mod circle;
+pub mod cn_coords;
+pub mod open_state;
 pub mod osm;
 pub mod outlet;
 pub mod rules;
+pub mod search;
 
 pub use bbox::BBox;
 pub use circle::{Circle, ClientConfig};
+pub use cn_coords::{nav_links, NavLinks};
+pub use open_state::{open_state, OpenState, Schedule};
 pub use outlet::{Outlet, OutletCollection, OutletFeature, OutletSource, PriceItem, StoredOutlet};
-pub use rules::{Category, Kind, Rules, RulesError};
+pub use rules::{Category, HoursRules, Kind, Rules, RulesError};
+pub use search::{Query, SearchTerms};

@@ -18,6 +18,7 @@ pub struct Rules {
     pub version: u32,
     pub walking: Walking,
     pub rings: Rings,
+    pub hours: HoursRules,
     pub groups: BTreeMap<String, Group>,
     pub shortcuts: Shortcuts,
     pub repair_map: RepairMap,
@@ -43,6 +44,22 @@ pub struct Walking {
 pub struct Rings {
     pub doorstep_minutes: u32,
     pub around_home_minutes: u32,
+}
+
+/// Opening hours as the client shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursRules {
+    /// An open outlet closing within this many minutes is shown as closing soon: a resident
+    /// about to walk there should know (1 to 240).
+    pub closes_soon_minutes: u32,
+}
+
+impl HoursRules {
+    /// The closing-soon margin in seconds, as `open_state` takes it.
+    pub fn closes_soon_s(&self) -> i64 {
+        i64::from(self.closes_soon_minutes) * 60
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +137,7 @@ struct RulesFile {
     version: Spanned<u32>,
     walking: Spanned<Walking>,
     rings: Spanned<Rings>,
+    hours: Spanned<HoursRules>,
     groups: BTreeMap<String, Spanned<Group>>,
     shortcuts: Spanned<Shortcuts>,
     repair_map: Spanned<RepairMap>,
@@ -244,6 +262,18 @@ impl Rules {
             ));
         }
 
+        let h = file.hours.get_ref();
+        if h.closes_soon_minutes == 0 || h.closes_soon_minutes > 240 {
+            return Err(err(
+                file.hours.span(),
+                "closes_soon_minutes",
+                format!(
+                    "hours.closes_soon_minutes must be between 1 and 240, not {}",
+                    h.closes_soon_minutes
+                ),
+            ));
+        }
+
         for (code, group) in &file.groups {
             let ring = &group.get_ref().ring;
             if ring != "doorstep" && ring != "around_home" {
@@ -305,6 +335,7 @@ impl Rules {
             version: file.version.into_inner(),
             walking: file.walking.into_inner(),
             rings: file.rings.into_inner(),
+            hours: file.hours.into_inner(),
             groups: file
                 .groups
                 .into_iter()
@@ -438,6 +469,8 @@ mod tests {
         assert_eq!(rules.walking.elderly_speed_kmh, 3.6);
         assert_eq!(rules.rings.doorstep_minutes, 10);
         assert_eq!(rules.rings.around_home_minutes, 15);
+        assert_eq!(rules.hours.closes_soon_minutes, 30);
+        assert_eq!(rules.hours.closes_soon_s(), 1800);
         let required = rules.categories.iter().filter(|c| c.required).count();
         assert_eq!(required, 15, "五十问 Q34 names 15 required basic types");
         let graded: Vec<_> = rules.categories.iter().filter(|c| c.graded).collect();
@@ -533,6 +566,42 @@ mod tests {
         assert_eq!(e.line, Some(line_containing("speed_kmh = 4.5")));
         let e = broken("doorstep_minutes = 10", "doorstep_minutes = 20");
         assert_eq!(e.line, Some(line_containing("doorstep_minutes = 10")));
+    }
+
+    #[test]
+    fn closing_soon_minutes_must_be_sensible() {
+        let line = line_containing("closes_soon_minutes = 30");
+        for bad in ["0", "241", "1000"] {
+            let e = broken(
+                "closes_soon_minutes = 30",
+                &format!("closes_soon_minutes = {bad}"),
+            );
+            assert_eq!(e.line, Some(line), "{e}");
+            assert!(
+                e.message.contains("hours.closes_soon_minutes") && e.message.contains(bad),
+                "{e}"
+            );
+        }
+        // Negative is not a u32: a TOML error, on the same line.
+        let e = broken("closes_soon_minutes = 30", "closes_soon_minutes = -5");
+        assert_eq!(e.line, Some(line), "{e}");
+        for ok in ["1", "240"] {
+            let text = DEFAULT_RULES_TOML.replacen(
+                "closes_soon_minutes = 30",
+                &format!("closes_soon_minutes = {ok}"),
+                1,
+            );
+            let rules = Rules::from_toml(&text).unwrap();
+            assert_eq!(rules.hours.closes_soon_minutes.to_string(), ok);
+        }
+        // The section is required, like the others.
+        let text = DEFAULT_RULES_TOML.replacen("[hours]\n", "", 1).replacen(
+            "closes_soon_minutes = 30\n",
+            "",
+            1,
+        );
+        let e = Rules::from_toml(&text).unwrap_err();
+        assert!(e.message.contains("missing field `hours`"), "{e}");
     }
 
     #[test]

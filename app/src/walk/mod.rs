@@ -1,16 +1,19 @@
 //! Walking time along real streets: a pedestrian graph built from a walk-network GeoJSON,
 //! snapping of points onto its edges, bounded and multi-source Dijkstra, isochrone polygons and
-//! coverage gaps. Distances are metres; times come from a walking speed in m/s.
+//! coverage gaps, and the walking route itself. Distances are metres; times come from a
+//! walking speed in m/s.
 
 pub mod coverage;
 pub mod graph;
 pub mod isochrone;
 pub mod raster;
 pub mod reached;
+pub mod route;
 pub mod search;
 pub mod snap;
 
 pub use graph::{Edge, Graph, GraphError};
+pub use route::{walk_route, WalkRoute};
 pub use search::Search;
 pub use snap::{Snap, SnapError, SnapIndex};
 
