@@ -7,9 +7,10 @@ const root = path.resolve(__dirname, '..');
 const server = process.env.BIANMIN_SERVER_BIN ?? path.join(root, 'target/debug/bianmin-server');
 const dbDir = path.join(__dirname, 'test-results', 'db');
 
+// Each dataset's phone is in that city's time zone (open-now is checked against a fixed clock).
 const datasets = [
-  { name: 'shanghai', port: 8791 },
-  { name: 'helsinki', port: 8792 },
+  { name: 'shanghai', port: 8791, timezoneId: 'Asia/Shanghai' },
+  { name: 'helsinki', port: 8792, timezoneId: 'Europe/Helsinki' },
 ];
 
 export default defineConfig({
@@ -45,7 +46,7 @@ export default defineConfig({
   },
   projects: datasets.map((d) => ({
     name: d.name,
-    use: { baseURL: `http://127.0.0.1:${d.port}` },
+    use: { baseURL: `http://127.0.0.1:${d.port}`, timezoneId: d.timezoneId },
   })),
   webServer: datasets.map((d) => ({
     // A fresh database each run: the test sees exactly what a newcomer's first start sees.

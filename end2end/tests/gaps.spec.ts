@@ -2,7 +2,7 @@
 // the streets farther than its ring from every outlet of it, computed in Wasm on the phone and
 // checked against the server's own `/api/coverage` (same engine, native vs Wasm).
 import { expect, test, type Page } from '@playwright/test';
-import { apiCount, markers, openMap, shot } from './helpers';
+import { apiCount, markers, openMap, shot, expectOnMap } from './helpers';
 
 const gapPaths = (page: Page) => page.locator('path.coverage-gap');
 const toggle = (page: Page) => page.getByTestId('gap-toggle');
@@ -22,7 +22,7 @@ test('breakfast gaps: drawn on the phone, the same as the server', async ({ page
   // No toggle for all categories.
   await expect(toggle(page)).toHaveCount(0);
   await page.getByTestId('chip-breakfast').click();
-  await expect(markers(page)).toHaveCount(await apiCount(request, '?category=breakfast'));
+  await expectOnMap(page, await apiCount(request, '?category=breakfast'));
   await expect(toggle(page)).toBeVisible();
   await expect(toggle(page)).toHaveAttribute('aria-pressed', 'false');
   await expect(toggle(page)).toHaveText(/显示缺口/);

@@ -30,3 +30,32 @@ export async function apiCount(request: APIRequestContext, query = ''): Promise<
 }
 
 export const markers = (page: Page) => page.locator('.outlet-marker');
+export const clusters = (page: Page) => page.locator('.cluster-marker');
+
+/** Outlets on the map: single markers plus the outlets inside cluster markers. */
+export async function onMapCount(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const singles = document.querySelectorAll('.outlet-marker').length;
+    const inClusters = Array.from(document.querySelectorAll('.cluster-marker')).reduce(
+      (n, c) => n + Number(c.getAttribute('data-count') ?? 0),
+      0,
+    );
+    return singles + inClusters;
+  });
+}
+
+/** Waits until the map shows exactly `n` outlets, clustered or not. */
+export async function expectOnMap(page: Page, n: number) {
+  await expect.poll(() => onMapCount(page), { timeout: 10_000 }).toBe(n);
+}
+
+/** Every category code on the map: single markers' and those inside clusters. */
+export async function categoriesOnMap(page: Page): Promise<Set<string>> {
+  const codes = await page.evaluate(() => [
+    ...Array.from(document.querySelectorAll('.outlet-marker')).map((m) => m.getAttribute('data-category') ?? ''),
+    ...Array.from(document.querySelectorAll('.cluster-marker')).flatMap((c) =>
+      (c.getAttribute('data-categories') ?? '').split(' '),
+    ),
+  ]);
+  return new Set(codes.filter((c) => c));
+}

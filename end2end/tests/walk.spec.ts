@@ -2,7 +2,7 @@
 // the origin (device, else the circle centre, a tap moves it), the list nearest first, and the
 // walking filter checked against the server's own answer (same engine, native vs Wasm).
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import { apiCount, markers, openMap, shot as saveShot } from './helpers';
+import { apiCount, markers, openMap, shot as saveShot, expectOnMap } from './helpers';
 
 const shot = (page: Page, info: TestInfo, name: string) => saveShot(page, info, `walk-${name}`);
 
@@ -136,7 +136,7 @@ test('the walking filter shows what the server finds within 5 minutes, with the 
   await expect(page).toHaveURL(/[?&]min=5(&|$)/);
 
   await expect(rows(page)).toHaveCount(server.length);
-  await expect(markers(page)).toHaveCount(server.length);
+  await expectOnMap(page, server.length);
   await expect(page.getByTestId('outlet-count')).toContainText(String(server.length));
   const list = await rowInfo(page);
   for (const r of list) {
@@ -162,7 +162,7 @@ test('the walking filter shows what the server finds within 5 minutes, with the 
   const [lon, lat] = from.split(',');
   const r = await request.get(`/api/reach?lon=${lon}&lat=${lat}&minutes=10&category=pharmacy`);
   const pharmacies10 = (await r.json()).features.length;
-  await expect(markers(page)).toHaveCount(pharmacies10);
+  await expectOnMap(page, pharmacies10);
   await expect(rows(page)).toHaveCount(pharmacies10);
   await expect(page).toHaveURL(/category=pharmacy/);
   await expect(page).toHaveURL(/min=10/);
@@ -295,7 +295,7 @@ test('a shared link keeps its origin, walking filter and chip', async ({ page, r
   expect(fromParam(page)).toBe(from);
   const [lon, lat] = from.split(',');
   const r = await request.get(`/api/reach?lon=${lon}&lat=${lat}&minutes=10&category=repair`);
-  await expect(markers(page)).toHaveCount((await r.json()).features.length);
+  await expectOnMap(page, (await r.json()).features.length);
 });
 
 test('with the device position allowed, the walk starts there', async ({ page, context, request }, info) => {
@@ -336,7 +336,7 @@ test('without the walk graph the map still works and says walking times are unav
   await page.goto('/');
   await expect(page.getByTestId('map-ready')).toBeAttached();
   const total = await apiCount(request);
-  await expect(markers(page)).toHaveCount(total);
+  await expectOnMap(page, total);
   await expect(rows(page)).toHaveCount(total);
   await expect(page.getByTestId('walk-unavailable')).toBeVisible();
   await expect(page.locator('path.isochrone-ring')).toHaveCount(0);

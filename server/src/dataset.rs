@@ -3,7 +3,7 @@
 
 use crate::streets::Streets;
 use app::domain::circle::DEFAULT_TIMEZONE;
-use app::domain::Circle;
+use app::domain::{Circle, GeoPolygon};
 use geo::{ConvexHull, MultiPoint, Point};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -126,7 +126,7 @@ fn parse_circles(text: &[u8]) -> Result<Vec<Circle>, String> {
                 name_zh: c.name_zh,
                 name_en: c.name_en,
                 centre: c.centre,
-                boundary: c.boundary,
+                boundary: GeoPolygon::new(ring),
                 service_population: c.service_population,
                 population_note: c.population_note,
                 timezone,
@@ -180,7 +180,7 @@ fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
         name_zh: name.to_string(),
         name_en: name.to_string(),
         centre: [(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0],
-        boundary: serde_json::json!({ "type": "Polygon", "coordinates": [ring] }),
+        boundary: GeoPolygon::new(ring),
         bbox,
         service_population: None,
         population_note: Some(

@@ -11,7 +11,7 @@ pub struct Circle {
     /// [lon, lat], WGS-84.
     pub centre: [f64; 2],
     /// A GeoJSON Polygon geometry.
-    pub boundary: serde_json::Value,
+    pub boundary: GeoPolygon,
     /// [west, south, east, north] of the boundary.
     pub bbox: [f64; 4],
     /// 服务人口; `None` when the dataset does not say.
@@ -29,6 +29,30 @@ pub const DEFAULT_TIMEZONE: &str = "Asia/Shanghai";
 
 fn default_timezone() -> String {
     DEFAULT_TIMEZONE.to_string()
+}
+
+/// A GeoJSON Polygon geometry, typed (a generic JSON value would cost the browser bundle a
+/// JSON tree implementation just for this).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeoPolygon {
+    /// Always "Polygon".
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The outer ring first, [lon, lat] pairs, closed.
+    pub coordinates: Vec<Vec<[f64; 2]>>,
+}
+
+impl GeoPolygon {
+    pub fn new(outer: Vec<[f64; 2]>) -> GeoPolygon {
+        GeoPolygon {
+            kind: "Polygon".to_string(),
+            coordinates: vec![outer],
+        }
+    }
+
+    pub fn outer(&self) -> &[[f64; 2]] {
+        self.coordinates.first().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// `GET /api/config`: what the client needs to know about this deployment.

@@ -12,7 +12,7 @@ pub mod rules;
 pub mod search;
 
 pub use bbox::BBox;
-pub use circle::{Circle, ClientConfig};
+pub use circle::{Circle, ClientConfig, GeoPolygon};
 pub use cn_coords::{nav_links, NavLinks};
 pub use open_state::{open_state, OpenState, Schedule};
 pub use outlet::{Outlet, OutletCollection, OutletFeature, OutletSource, PriceItem, StoredOutlet};

@@ -1,11 +1,13 @@
 //! Calls to the server's JSON API (same origin). Every failure becomes a [`LoadError`] whose
 //! text is written for residents, not developers.
 
+use super::i18n::tr;
 use crate::domain::outlet::OutletCollection;
-use crate::domain::{Circle, ClientConfig, Rules, StoredOutlet};
+use crate::domain::{Circle, ClientConfig, Rules, Schedule, SearchTerms, StoredOutlet};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Why a request failed, as something a resident can read.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +20,7 @@ pub struct LoadError {
 #[derive(Deserialize)]
 struct ErrorBody {
     message: Option<String>,
+    message_en: Option<String>,
 }
 
 async fn send(url: &str) -> Result<Response, LoadError> {
@@ -28,14 +31,26 @@ async fn send(url: &str) -> Result<Response, LoadError> {
     if resp.ok() {
         return Ok(resp);
     }
-    let detail = resp.json::<ErrorBody>().await.ok().and_then(|b| b.message);
+    let detail = resp.json::<ErrorBody>().await.ok().and_then(|b| {
+        if super::i18n::is_en() {
+            b.message_en.or(b.message)
+        } else {
+            b.message
+        }
+    });
     Err(LoadError { detail })
 }
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, LoadError> {
     let resp = send(url).await?;
     resp.json::<T>().await.map_err(|_| LoadError {
-        detail: Some("服务器返回的数据无法识别".into()),
+        detail: Some(
+            tr(
+                "服务器返回的数据无法识别",
+                "The server's answer could not be read",
+            )
+            .into(),
+        ),
     })
 }
 
@@ -58,6 +73,61 @@ pub async fn outlets() -> Result<Vec<StoredOutlet>, LoadError> {
         .into_iter()
         .map(StoredOutlet::from)
         .collect())
+}
+
+/// Pinyin readings of the names residents search (the server has the dictionary).
+pub async fn search_terms() -> Result<SearchTerms, LoadError> {
+    get("/api/search-terms").await
+}
+
+/// What the map cannot do without, requested together; the first failure is the answer. The
+/// search readings are optional: without them search still matches plain text.
+pub async fn core() -> Result<super::Data, LoadError> {
+    let needed = async { futures::try_join!(config(), rules(), circles(), outlets()) };
+    let (needed, terms) = futures::join!(needed, search_terms());
+    let (config, rules, circles, outlets) = needed?;
+    Ok(super::Data {
+        config,
+        rules,
+        circle: circles.into_iter().next(),
+        outlets,
+        terms: terms.unwrap_or_default(),
+    })
+}
+
+/// One outlet's hours as the server computed them for a window of days: its open intervals,
+/// or that the text could not be read (`error`), or that the hours say "unknown". One plain
+/// struct rather than an untagged enum, which costs far more Wasm to decode.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HoursEntry {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    #[serde(default)]
+    pub intervals: Vec<[i64; 2]>,
+    #[serde(default)]
+    pub unknown_intervals: Vec<[i64; 2]>,
+    pub error: Option<String>,
+}
+
+impl HoursEntry {
+    pub fn schedule(&self) -> Option<Schedule> {
+        Some(Schedule {
+            from: self.from?,
+            to: self.to?,
+            intervals: self.intervals.clone(),
+            unknown_intervals: self.unknown_intervals.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Hours {
+    pub outlets: HashMap<String, HoursEntry>,
+}
+
+/// Open intervals of every outlet around `date` (the phone's local date, YYYY-MM-DD).
+pub async fn hours(date: String) -> Result<Hours, LoadError> {
+    get(&format!("/api/hours?date={date}")).await
 }
 
 /// The basemap as text: Leaflet gets it through `JSON.parse` (faster than decoding it into

@@ -2,6 +2,7 @@
 //! filled with its colour and ticked, so the choice does not rest on colour alone.
 
 use super::filter::{chips, effective_filter};
+use super::i18n::tr;
 use super::route::{self, Route, View};
 use crate::domain::Rules;
 use leptos::html;
@@ -39,8 +40,8 @@ pub fn Chips(route: RwSignal<Route>, rules: Signal<Option<Rules>>) -> impl IntoV
         let view = route.with(|r| r.view);
         let badges = rules.with(|r| r.as_ref().map(|r| chips(r, view)).unwrap_or_default());
         let all_label = match view {
-            View::Circle => "全部",
-            View::Repair => "全部维修",
+            View::Circle => tr("全部", "All"),
+            View::Repair => tr("全部维修", "All repairs"),
         };
         let all_pressed = move || current().is_none();
         let all = view! {
@@ -84,7 +85,7 @@ pub fn Chips(route: RwSignal<Route>, rules: Signal<Option<Rules>>) -> impl IntoV
     };
 
     view! {
-        <div class="chips" node_ref=row role="toolbar" aria-label="按类别筛选">
+        <div class="chips" node_ref=row role="toolbar" aria-label=tr("按类别筛选", "Filter by category")>
             {list}
         </div>
     }

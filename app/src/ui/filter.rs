@@ -2,6 +2,7 @@
 //! the chip order and the legend rows. Plain functions over the domain types, so they are
 //! tested on the host.
 
+use super::i18n::pick;
 use super::route::{Route, View};
 use crate::domain::{Outlet, Rules};
 
@@ -33,14 +34,28 @@ impl Badge {
 pub fn category_badge(rules: &Rules, code: &str) -> Badge {
     rules.category(code).map_or_else(
         || Badge::unknown(code),
-        |c| Badge::new(&c.code, &c.name_zh, &c.color, &c.glyph),
+        |c| {
+            Badge::new(
+                &c.code,
+                pick(&c.name_zh, Some(&c.name_en)),
+                &c.color,
+                &c.glyph,
+            )
+        },
     )
 }
 
 pub fn kind_badge(rules: &Rules, code: &str) -> Badge {
     rules.repair_kind(code).map_or_else(
         || Badge::unknown(code),
-        |k| Badge::new(&k.code, &k.name_zh, &k.color, &k.glyph),
+        |k| {
+            Badge::new(
+                &k.code,
+                pick(&k.name_zh, Some(&k.name_en)),
+                &k.color,
+                &k.glyph,
+            )
+        },
     )
 }
 
@@ -69,6 +84,30 @@ pub fn chips(rules: &Rules, view: View) -> Vec<Badge> {
             .map(|k| kind_badge(rules, &k.code))
             .collect(),
     }
+}
+
+/// What a search looks through for one outlet: its names and brand, and the names (Chinese
+/// and English) of its category, repair kinds and services.
+pub fn search_texts(rules: &Rules, outlet: &Outlet) -> Vec<String> {
+    let mut texts: Vec<String> = [&outlet.name, &outlet.name_en, &outlet.brand]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    if let Some(c) = rules.category(&outlet.category) {
+        texts.extend([c.name_zh.clone(), c.name_en.clone()]);
+    }
+    for k in outlet
+        .repair_kinds
+        .iter()
+        .filter_map(|k| rules.repair_kind(k))
+    {
+        texts.extend([k.name_zh.clone(), k.name_en.clone()]);
+    }
+    for s in outlet.services.iter().filter_map(|s| rules.service(s)) {
+        texts.extend([s.name_zh.clone(), s.name_en.clone()]);
+    }
+    texts
 }
 
 /// The route's filter if the rules know it for that view; an unknown code means "all".
@@ -229,6 +268,22 @@ mod tests {
             shows(&rules, &bogus, &shop),
             "an unknown code shows everything"
         );
+    }
+
+    #[test]
+    fn search_looks_through_names_kinds_and_services() {
+        let rules = Rules::bundled();
+        let mut shoe = outlet("repair", &["shoe", "key"]);
+        shoe.name = Some("老王修鞋".into());
+        let texts = search_texts(&rules, &shoe);
+        for want in ["老王修鞋", "修鞋", "配钥匙"] {
+            assert!(texts.iter().any(|t| t == want), "{want} in {texts:?}");
+        }
+        let terms = crate::domain::SearchTerms::default();
+        let q = crate::domain::Query::new("配钥匙");
+        assert!(q.matches_any(texts.iter().map(String::as_str), &terms));
+        let q = crate::domain::Query::new("shoe");
+        assert!(q.matches_any(texts.iter().map(String::as_str), &terms));
     }
 
     #[test]

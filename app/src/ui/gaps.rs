@@ -3,6 +3,7 @@
 //! same engine as the server's `/api/coverage`, drawn as bold dashed lines, with one line of
 //! summary.
 
+use super::i18n::{tr, trf};
 use super::walking::WalkNet;
 use crate::walk::coverage::Gaps;
 use leptos::prelude::*;
@@ -38,11 +39,16 @@ impl GapView {
     /// "早餐店：约 26% 的街道步行 10 分钟内到不了".
     pub fn summary(&self) -> String {
         if self.percent == 0 && self.stretches == 0 {
-            format!("{}：所有街道步行 {} 分钟内都能到", self.name, self.minutes)
+            let (name, m) = (&self.name, self.minutes);
+            trf!(
+                "{name}：所有街道步行 {m} 分钟内都能到",
+                "{name}: every street is within a {m}-minute walk"
+            )
         } else {
-            format!(
-                "{}：约 {}% 的街道步行 {} 分钟内到不了",
-                self.name, self.percent, self.minutes
+            let (name, m, p) = (&self.name, self.minutes, self.percent);
+            trf!(
+                "{name}：约 {p}% 的街道步行 {m} 分钟内到不了",
+                "{name}: about {p}% of the streets are more than a {m}-minute walk away"
             )
         }
     }
@@ -89,7 +95,7 @@ pub fn GapControl(
                     on:click=move |_| on_toggle.run(!on.get_untracked())
                 >
                     <i class="gap-swatch" aria-hidden="true"></i>
-                    {move || if on.get() { "隐藏缺口" } else { "显示缺口" }}
+                    {move || if on.get() { tr("隐藏缺口", "Hide gaps") } else { tr("显示缺口", "Show gaps") }}
                 </button>
             </div>
         </Show>

@@ -25,6 +25,14 @@ fn other_word(word: &str) -> Option<&'static str> {
 
 pub fn hours_text(osm: &str) -> String {
     let s = osm.trim();
+    // OSM's syntax is English already; only its one idiom gets words.
+    if super::i18n::is_en() {
+        return if s == "24/7" {
+            "Open 24 hours".to_string()
+        } else {
+            s.to_string()
+        };
+    }
     if s == "24/7" {
         return "24小时营业".to_string();
     }

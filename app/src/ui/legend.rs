@@ -2,6 +2,7 @@
 //! what the walking rings and the origin pin mean.
 
 use super::filter::Badge;
+use super::i18n::{tr, trf};
 use leptos::prelude::*;
 
 #[component]
@@ -17,12 +18,12 @@ pub fn Legend(
         let rings = rings.get();
         (!rings.is_empty()).then(|| {
             view! {
-                <h3 class="legend-sub legend-sub--first">"步行范围"</h3>
+                <h3 class="legend-sub legend-sub--first">{tr("步行范围", "Walking range")}</h3>
                 <ul class="legend-walk">
                     {origin.get().map(|word| view! {
                         <li>
                             <span class="legend-pin" aria-hidden="true">{word}</span>
-                            <span class="legend-name">"从这里出发"</span>
+                            <span class="legend-name">{tr("从这里出发", "Start here")}</span>
                         </li>
                     })}
                     {rings
@@ -30,7 +31,7 @@ pub fn Legend(
                         .map(|m| view! {
                             <li data-ring=m>
                                 <i class=format!("ring-swatch ring-swatch--{m}") aria-hidden="true"></i>
-                                <span class="legend-name">"步行 " {m} " 分钟能走到的范围"</span>
+                                <span class="legend-name">{trf!("步行 {m} 分钟能走到的范围", "Within a {m}-minute walk")}</span>
                             </li>
                         })
                         .collect_view()}
@@ -47,23 +48,23 @@ pub fn Legend(
             aria-controls="legend-panel"
             on:click=move |_| open.update(|o| *o = !*o)
         >
-            "图例"
+            {tr("图例", "Legend")}
         </button>
         <Show when=move || open.get()>
-            <section class="legend" id="legend-panel" data-testid="legend" aria-label="图例">
+            <section class="legend" id="legend-panel" data-testid="legend" aria-label=tr("图例", "Legend")>
                 <header class="legend-head">
-                    <h2>"图例"</h2>
-                    <button class="legend-close" aria-label="关闭图例" on:click=move |_| open.set(false)>
+                    <h2>{tr("图例", "Legend")}</h2>
+                    <button class="legend-close" aria-label=tr("关闭图例", "Close legend") on:click=move |_| open.set(false)>
                         "×"
                     </button>
                 </header>
                 {walk_key}
-                <h3 class="legend-sub">"地图上的网点"</h3>
+                <h3 class="legend-sub">{tr("地图上的网点", "Outlets on the map")}</h3>
                 <ul>
                     {move || {
                         let rows = rows.get();
                         if rows.is_empty() {
-                            return view! { <li class="legend-empty">"当前没有网点"</li> }.into_any();
+                            return view! { <li class="legend-empty">{tr("当前没有网点", "No outlets shown")}</li> }.into_any();
                         }
                         rows.into_iter()
                             .map(|(b, n)| view! {
@@ -72,7 +73,7 @@ pub fn Legend(
                                         {b.glyph.clone()}
                                     </span>
                                     <span class="legend-name">{b.name.clone()}</span>
-                                    <span class="legend-count">{n} " 个"</span>
+                                    <span class="legend-count">{n} {tr(" 个", "")}</span>
                                 </li>
                             })
                             .collect_view()

@@ -4,8 +4,10 @@
 
 use super::basemap::Basemap;
 use super::card::escape;
-use super::leaflet_ext::{attribution_control, div_icon, element, geo_json, object, string_at};
+use super::i18n::tr;
+use super::leaflet_ext::{attribution_control, div_icon, geo_json, object, string_at};
 use super::markers::MarkerSpec;
+use super::outlet_layer::OutletLayer;
 use crate::domain::Circle;
 use js_sys::{Array, Reflect};
 use leaflet::{
@@ -46,9 +48,7 @@ const OSM_ATTRIBUTION: &str =
 
 pub struct MapView {
     map: Map,
-    outlets: LayerGroup,
-    markers: RefCell<Vec<(i64, Marker)>>,
-    selected: Cell<Option<i64>>,
+    outlets: Rc<OutletLayer>,
     basemap: Rc<RefCell<Option<Basemap>>>,
     rings: LayerGroup,
     ring_labels: LayerGroup,
@@ -56,7 +56,8 @@ pub struct MapView {
     gaps: LayerGroup,
     gap_renderer: Svg,
     origin: RefCell<Option<Marker>>,
-    on_marker: Closure<dyn Fn(JsValue)>,
+    route: LayerGroup,
+    route_renderer: Svg,
     _on_map_click: Closure<dyn Fn(JsValue)>,
     _on_dblclick: Closure<dyn Fn(JsValue)>,
     _on_zoom: Closure<dyn Fn(JsValue)>,
@@ -120,8 +121,8 @@ impl MapView {
         attribution.add_to(&map);
         let mut zoom = ZoomOptions::new();
         zoom.set_position("bottomright");
-        zoom.set_zoom_in_title("放大");
-        zoom.set_zoom_out_title("缩小");
+        zoom.set_zoom_in_title(tr("放大", "Zoom in"));
+        zoom.set_zoom_out_title(tr("缩小", "Zoom out"));
         Zoom::new(&zoom).add_to(&map);
 
         // Rings above the circle's wash, under street names and markers; their minute labels
@@ -130,6 +131,7 @@ impl MapView {
             ("circle", "420"),
             ("rings", "430"),
             ("gaps", "440"),
+            ("route", "445"),
             ("labels", "450"),
             ("ringLabels", "640"),
             ("origin", "650"),
@@ -153,20 +155,18 @@ impl MapView {
         gap_opts.set_pane("gaps".into());
         let gap_renderer = Svg::with_options(&gap_opts);
 
-        let outlets = LayerGroup::new();
-        outlets.add_to(&map);
+        let route = LayerGroup::new();
+        route.add_to(&map);
+        let route_opts = SvgOptions::new();
+        route_opts.set_pane("route".into());
+        let route_renderer = Svg::with_options(&route_opts);
 
         let on_select = Rc::new(on_select);
         let select = on_select.clone();
         // Taps, and Enter or Space on a focused marker (Leaflet reports keys as "keypress").
         let on_marker = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            if string_at(&e, "type").as_deref() == Some("keypress") {
-                let key = Reflect::get(&e, &"originalEvent".into())
-                    .ok()
-                    .and_then(|o| string_at(&o, "key"));
-                if !matches!(key.as_deref(), Some("Enter" | " ")) {
-                    return;
-                }
+            if !activates(&e) {
+                return;
             }
             let id = Reflect::get(&e, &"target".into())
                 .and_then(|t| Reflect::get(&t, &"options".into()))
@@ -177,6 +177,7 @@ impl MapView {
                 select(Some(id as i64));
             }
         });
+        let outlets = OutletLayer::new(&map, on_marker);
         // A tap waits a moment: if it was the first of a double tap (zoom), it is dropped.
         let pending: Rc<Cell<Option<TimeoutHandle>>> = Rc::default();
         let on_tap = Rc::new(on_tap);
@@ -218,8 +219,6 @@ impl MapView {
         MapView {
             map,
             outlets,
-            markers: RefCell::default(),
-            selected: Cell::new(None),
             basemap,
             rings,
             ring_labels,
@@ -227,7 +226,8 @@ impl MapView {
             gaps,
             gap_renderer,
             origin: RefCell::default(),
-            on_marker,
+            route,
+            route_renderer,
             _on_map_click: on_map_click,
             _on_dblclick: on_dblclick,
             _on_zoom: on_zoom,
@@ -276,8 +276,9 @@ impl MapView {
                 let icon = DivIconOptions::new();
                 icon.set_class_name("ring-label-icon".into());
                 icon.set_html(format!(
-                    "<span class=\"ring-label ring-label--{m}\" data-minutes=\"{m}\">{m}分钟</span>",
-                    m = ring.minutes
+                    "<span class=\"ring-label ring-label--{m}\" data-minutes=\"{m}\">{m}{unit}</span>",
+                    m = ring.minutes,
+                    unit = tr("分钟", " min"),
                 ));
                 icon.set_icon_size(Point::new(64.0, 22.0));
                 icon.set_icon_anchor(Point::new(32.0, 11.0));
@@ -342,9 +343,10 @@ impl MapView {
         icon.set_class_name("origin-icon".into());
         icon.set_html(format!(
             "<div class=\"origin-marker origin-marker--{kind}\" data-kind=\"{kind}\" \
-             data-lonlat=\"{lon:.6},{lat:.6}\" role=\"img\" aria-label=\"步行起点：{label}\">\
+             data-lonlat=\"{lon:.6},{lat:.6}\" role=\"img\" aria-label=\"{start}{label}\">\
              <span class=\"origin-label\">{label}</span><span class=\"origin-dot\"></span></div>",
             kind = escape(kind),
+            start = tr("步行起点：", "Walk starts at: "),
             label = escape(label),
         ));
         icon.set_icon_size(Point::new(96.0, 52.0));
@@ -382,23 +384,34 @@ impl MapView {
 
     /// The circle's outline, with the land outside it washed out so the circle stands out.
     pub fn draw_circle(&self, circle: &Circle) {
-        let ring = circle
-            .boundary
-            .get("coordinates")
-            .and_then(|c| c.get(0))
-            .cloned();
-        if let Some(ring) = ring {
-            let world =
-                serde_json::json!([[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]);
-            let mask = serde_json::json!({"type": "Polygon", "coordinates": [world, ring]});
-            if let Ok(mask) = js_sys::JSON::parse(&mask.to_string()) {
-                let style = object(&[
-                    ("stroke", JsValue::FALSE),
-                    ("fillColor", "#d9d3c7".into()),
-                    ("fillOpacity", 0.55.into()),
-                ]);
+        let ring = circle.boundary.outer();
+        if ring.len() < 4 {
+            return;
+        }
+        let world = [
+            [-180.0, -85.0],
+            [180.0, -85.0],
+            [180.0, 85.0],
+            [-180.0, 85.0],
+            [-180.0, -85.0],
+        ];
+        let mask = polygon_json(&[&world, ring]);
+        let wash = object(&[
+            ("stroke", JsValue::FALSE),
+            ("fillColor", "#d9d3c7".into()),
+            ("fillOpacity", 0.55.into()),
+        ]);
+        let outline = polygon_json(&[ring]);
+        let line = object(&[
+            ("color", "#1864ab".into()),
+            ("weight", 2.5.into()),
+            ("dashArray", "8 6".into()),
+            ("fill", JsValue::FALSE),
+        ]);
+        for (geometry, style) in [(mask, wash), (outline, line)] {
+            if let Ok(geometry) = js_sys::JSON::parse(&geometry) {
                 geo_json(
-                    &mask,
+                    &geometry,
                     &object(&[
                         ("style", style),
                         ("interactive", JsValue::FALSE),
@@ -408,70 +421,82 @@ impl MapView {
                 .add_to(&self.map);
             }
         }
-        if let Ok(outline) = js_sys::JSON::parse(&circle.boundary.to_string()) {
-            let style = object(&[
-                ("color", "#1864ab".into()),
-                ("weight", 2.5.into()),
-                ("dashArray", "8 6".into()),
-                ("fill", JsValue::FALSE),
-            ]);
-            geo_json(
-                &outline,
-                &object(&[
-                    ("style", style),
-                    ("interactive", JsValue::FALSE),
-                    ("pane", "circle".into()),
-                ]),
-            )
-            .add_to(&self.map);
-        }
     }
 
     /// Replaces the outlet markers.
-    pub fn set_outlets(&self, specs: &[MarkerSpec]) {
-        self.outlets.clear_layers();
-        let mut markers = self.markers.borrow_mut();
-        markers.clear();
-        for spec in specs {
-            let icon = DivIconOptions::new();
-            icon.set_class_name("outlet-icon".into());
-            icon.set_html(spec.html.clone());
-            // The whole 44×44 box is the tap target; the visible badge inside is smaller.
-            icon.set_icon_size(Point::new(44.0, 44.0));
-            icon.set_icon_anchor(Point::new(22.0, 22.0));
-            let opts = MarkerOptions::new();
-            opts.set_icon(div_icon(&icon));
-            let _ = Reflect::set(&opts, &"outletId".into(), &(spec.id as f64).into());
-            let marker = Marker::new_with_options(&LatLng::new(spec.lat, spec.lon), &opts);
-            marker.on("click", self.on_marker.as_ref());
-            marker.on("keypress", self.on_marker.as_ref());
-            marker.add_to_layer_group(&self.outlets);
-            markers.push((spec.id, marker));
-        }
-        drop(markers);
-        self.highlight(self.selected.get());
+    pub fn set_outlets(&self, specs: Vec<MarkerSpec>) {
+        self.outlets.set(specs);
     }
 
     /// Marks the chosen outlet's marker and brings it to the front.
     pub fn highlight(&self, id: Option<i64>) {
-        self.selected.set(id);
-        for (mid, marker) in self.markers.borrow().iter() {
-            let on = Some(*mid) == id;
-            if let Some(el) = element(marker) {
-                let _ = el.class_list().toggle_with_force("is-selected", on);
-            }
-            marker.set_z_index_offset(if on { 1000.0 } else { 0.0 });
+        self.outlets.highlight(id);
+    }
+
+    /// Draws a walking route (lon/lat points) or removes it; a new route is fitted into the
+    /// band of the map the resident can see (`top`..`bottom` in container pixels).
+    pub fn set_route(&self, points: Option<&[[f64; 2]]>, top: f64, bottom: f64) {
+        self.route.clear_layers();
+        let Some(points) = points.filter(|p| p.len() >= 2) else {
+            return;
+        };
+        let line = format!(
+            "{{\"type\":\"LineString\",\"coordinates\":{}}}",
+            coords_json(points)
+        );
+        let Ok(geometry) = js_sys::JSON::parse(&line) else {
+            return;
+        };
+        // A white casing under the line keeps it readable over streets and rings.
+        for (color, weight, class) in [
+            ("#fff", 9.0, "walk-route-casing"),
+            (RING_COLOR, 5.0, "walk-route"),
+        ] {
+            let style = object(&[
+                ("color", color.into()),
+                ("weight", weight.into()),
+                ("opacity", 1.0.into()),
+                ("lineCap", "round".into()),
+                ("lineJoin", "round".into()),
+            ]);
+            geo_json(
+                &geometry,
+                &object(&[
+                    ("style", style),
+                    ("className", class.into()),
+                    ("interactive", JsValue::FALSE),
+                    ("pane", "route".into()),
+                    ("renderer", self.route_renderer.clone().into()),
+                ]),
+            )
+            .add_to_layer_group(&self.route);
         }
+        let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in points {
+            (w, e) = (w.min(p[0]), e.max(p[0]));
+            (s, n) = (s.min(p[1]), n.max(p[1]));
+        }
+        let height = self.map.get_size().y();
+        self.map.fit_bounds_with_options(
+            &bounds([w, s, e, n]),
+            &object(&[
+                ("paddingTopLeft", pair(24.0, top + 24.0)),
+                (
+                    "paddingBottomRight",
+                    pair(24.0, (height - bottom).max(0.0) + 24.0),
+                ),
+                ("maxZoom", 18.0.into()),
+            ]),
+        );
     }
 
     /// Pans so the chosen outlet is in the band of the map the resident can see (between
     /// `top` and `bottom`, in map-container pixels), e.g. above the outlet card.
     pub fn reveal(&self, id: i64, top: f64, bottom: f64) {
-        let markers = self.markers.borrow();
-        let Some((_, marker)) = markers.iter().find(|(m, _)| *m == id) else {
+        let Some(at) = self.outlets.position(id) else {
             return;
         };
-        let p = self.map.lat_lng_to_container_point(&marker.get_lat_lng());
+        let p = self.map.lat_lng_to_container_point(&at);
         let width = self.map.get_size().x();
         let margin = 30.0;
         let (dx, dy) = (
@@ -492,10 +517,40 @@ impl MapView {
     }
 }
 
+/// `[[lon,lat],…]` as JSON text (6 decimals, about 10 cm).
+fn coords_json(points: &[[f64; 2]]) -> String {
+    let parts: Vec<String> = points
+        .iter()
+        .map(|p| format!("[{:.6},{:.6}]", p[0], p[1]))
+        .collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// A GeoJSON Polygon geometry from its rings, as JSON text for Leaflet.
+fn polygon_json(rings: &[&[[f64; 2]]]) -> String {
+    let rings: Vec<String> = rings.iter().map(|r| coords_json(r)).collect();
+    format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[{}]}}",
+        rings.join(",")
+    )
+}
+
+/// A tap, or Enter or Space on a focused marker (Leaflet reports keys as "keypress").
+pub fn activates(e: &JsValue) -> bool {
+    if string_at(e, "type").as_deref() != Some("keypress") {
+        return true;
+    }
+    let key = Reflect::get(e, &"originalEvent".into())
+        .ok()
+        .and_then(|o| string_at(&o, "key"));
+    matches!(key.as_deref(), Some("Enter" | " "))
+}
+
 /// Classes on the map container that CSS uses to thin out street names when zoomed out.
 fn set_zoom_classes(map: &Map, zoom: f64) {
     let el = map.get_container();
     let list = el.class_list();
     let _ = list.toggle_with_force("zoom-lt15", zoom < 15.0);
     let _ = list.toggle_with_force("zoom-lt16", zoom < 16.0);
+    let _ = el.set_attribute("data-zoom", &zoom.to_string());
 }

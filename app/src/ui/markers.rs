@@ -3,6 +3,7 @@
 
 use super::card::escape;
 use super::filter::Badge;
+use super::i18n::tr;
 use crate::domain::StoredOutlet;
 
 /// A marker to place: where, and the HTML of its icon.
@@ -11,6 +12,8 @@ pub struct MarkerSpec {
     pub id: i64,
     pub lat: f64,
     pub lon: f64,
+    /// The category code, for the clusters' test hook.
+    pub category: String,
     pub html: String,
 }
 
@@ -25,7 +28,7 @@ pub fn marker_spec(o: &StoredOutlet, badge: &Badge, name: &str, category_name: &
         cat = escape(&out.category),
         kinds = escape(&out.repair_kinds.join(" ")),
         sample = out.is_sample(),
-        label = escape(&format!("{category_name}：{name}")),
+        label = escape(&format!("{category_name}{sep}{name}", sep = tr("：", ": "))),
         color = escape(&badge.color),
         glyph = escape(&badge.glyph),
     );
@@ -33,6 +36,7 @@ pub fn marker_spec(o: &StoredOutlet, badge: &Badge, name: &str, category_name: &
         id: o.id,
         lat: out.lat,
         lon: out.lon,
+        category: out.category.clone(),
         html,
     }
 }

@@ -14,28 +14,41 @@ mod basemap;
 mod bench;
 mod card;
 mod chips;
+mod cluster;
 mod filter;
 mod gaps;
 mod hours;
+mod i18n;
 mod leaflet_ext;
 mod legend;
 mod locate;
 mod map;
 mod markers;
+mod offline;
+mod open_text;
 mod origin;
+mod outlet_layer;
 mod route;
+mod search_box;
+mod settings;
 mod sheet;
 mod status;
+mod storage;
 mod tabs;
 mod walking;
 
-use crate::domain::{Circle, ClientConfig, Rules, StoredOutlet};
+use crate::domain::{
+    open_state, Circle, ClientConfig, OpenState, Query, Rules, SearchTerms, StoredOutlet,
+};
 use crate::walk::SnapError;
 use api::LoadError;
-use card::{display_name, OutletCard};
+use card::{display_name, CardHours, OutletCard};
 use chips::Chips;
-use filter::{category_badge, effective_filter, kind_badge, legend, marker_badge, shows, Badge};
+use filter::{
+    category_badge, effective_filter, kind_badge, legend, marker_badge, search_texts, shows, Badge,
+};
 use gaps::{GapControl, GapView};
+use i18n::{tr, trf};
 use legend::Legend;
 use leptos::html;
 use leptos::prelude::*;
@@ -60,10 +73,15 @@ pub struct Data {
     /// The first circle the server lists (one circle per deployment for now).
     pub circle: Option<Circle>,
     pub outlets: Vec<StoredOutlet>,
+    /// Pinyin readings for search (empty if the server could not send them).
+    pub terms: SearchTerms,
 }
 
 pub fn mount() {
+    // Panic messages in the console while developing; the release bundle saves the bytes.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
+    i18n::init();
     leptos::mount::mount_to_body(App);
 }
 
@@ -85,8 +103,13 @@ fn visible_band() -> (f64, f64) {
         .filter(|r| r.height() > 0.0)
         .map(|r| r.bottom() - map.top())
         .fold(0.0, f64::max);
-    let bottom = rect(".card").map_or(map.height(), |r| r.top() - map.top());
-    (top, bottom.min(map.height()))
+    let bottom = [".card", ".sheet"]
+        .iter()
+        .filter_map(|s| rect(s))
+        .filter(|r| r.height() > 0.0)
+        .map(|r| r.top() - map.top())
+        .fold(map.height(), f64::min);
+    (top, bottom)
 }
 
 fn refetch_failed<T: 'static>(resource: LocalResource<Result<T, LoadError>>) {
@@ -119,43 +142,68 @@ const LOCATE_TIMEOUT_MS: u32 = 6000;
 fn chosen_thing(rules: &Rules, route: &Route) -> String {
     match (route.view, effective_filter(rules, route)) {
         (View::Circle, Some(code)) => category_badge(rules, code).name,
-        (View::Repair, Some(code)) => format!("{}的地方", kind_badge(rules, code).name),
-        (View::Repair, None) => "小修小补网点".to_string(),
-        (View::Circle, None) => "网点".to_string(),
+        (View::Repair, Some(code)) => {
+            let kind = kind_badge(rules, code).name;
+            trf!("{kind}的地方", "place for {kind}")
+        }
+        (View::Repair, None) => tr("小修小补网点", "repair point").to_string(),
+        (View::Circle, None) => tr("网点", "outlet").to_string(),
     }
 }
 
 #[component]
 fn App() -> impl IntoView {
-    let config = LocalResource::new(api::config);
-    let rules_res = LocalResource::new(api::rules);
-    let circles = LocalResource::new(api::circles);
-    let outlets = LocalResource::new(api::outlets);
+    // One resource for the four requests the map cannot do without (fewer resources, less Wasm).
+    let core = LocalResource::new(api::core);
     let basemap = LocalResource::new(api::basemap);
     let graph = LocalResource::new(api::graph);
+    // The phone's clock, every half minute, so "open now" moves with time; the hours are asked
+    // for around the phone's own date (again when the date changes).
+    let clock = RwSignal::new(open_text::now_s());
+    let _ = set_interval_with_handle(
+        move || clock.set(open_text::now_s()),
+        Duration::from_secs(30),
+    );
+    let today = Memo::new(move |_| open_text::local_date(clock.get()));
+    let hours = LocalResource::new(move || api::hours(today.get()));
 
     // None while loading; an error as soon as any request failed. The walk graph is not part of
     // it: without the graph the map still works.
     let data = Memo::new(move |_| -> Option<Result<Arc<Data>, LoadError>> {
-        let (c, r, ci, o) = (config.get(), rules_res.get(), circles.get(), outlets.get());
-        let failed = [
-            c.as_ref().and_then(|x| x.as_ref().err()),
-            r.as_ref().and_then(|x| x.as_ref().err()),
-            ci.as_ref().and_then(|x| x.as_ref().err()),
-            o.as_ref().and_then(|x| x.as_ref().err()),
-        ];
-        if let Some(e) = failed.into_iter().flatten().next() {
-            return Some(Err(e.clone()));
-        }
-        Some(Ok(Arc::new(Data {
-            config: c?.ok()?,
-            rules: r?.ok()?,
-            circle: ci?.ok()?.into_iter().next(),
-            outlets: o?.ok()?,
-        })))
+        core.get().map(|c| c.map(Arc::new))
     });
     let ready_data = move || data.get().and_then(Result::ok);
     let rules = Memo::new(move |_| ready_data().map(|d| d.rules.clone()));
+    // What a search looks through, per outlet (same order as the data).
+    let outlet_texts = Memo::new(move |_| -> Arc<Vec<Vec<String>>> {
+        Arc::new(ready_data().map_or_else(Vec::new, |d| {
+            d.outlets
+                .iter()
+                .map(|o| search_texts(&d.rules, &o.outlet))
+                .collect()
+        }))
+    });
+    // Open now, from the server's intervals and the phone's clock; the flag says the server
+    // could not read the hours text.
+    let open_of = move |o: &StoredOutlet| -> (OpenState, bool) {
+        let now = clock.get();
+        let soon =
+            rules.with(|r| r.as_ref().map_or(30, |r| r.hours.closes_soon_minutes)) as i64 * 60;
+        hours.with(|h| {
+            let entry = h
+                .as_ref()
+                .and_then(|h| h.as_ref().ok())
+                .and_then(|h| h.outlets.get(&o.id.to_string()));
+            match entry {
+                Some(e) => match e.schedule() {
+                    Some(s) => (open_state(Some(&s), now, soon), false),
+                    None => (OpenState::Unknown, e.error.is_some()),
+                },
+                None if o.outlet.open_24h => (OpenState::Open { closes_at: None }, false),
+                None => (OpenState::Unknown, false),
+            }
+        })
+    };
     let basemap_error = move || {
         let tiles = ready_data().is_some_and(|d| d.config.tile_url.is_some());
         if tiles {
@@ -168,13 +216,16 @@ fn App() -> impl IntoView {
         _ => basemap_error(),
     });
     let retry = move || {
-        refetch_failed(config);
-        refetch_failed(rules_res);
-        refetch_failed(circles);
-        refetch_failed(outlets);
+        refetch_failed(core);
         refetch_failed(basemap);
     };
 
+    let online = offline::online_signal(move || {
+        retry();
+        if hours.with_untracked(|h| matches!(h, Some(Err(_)))) {
+            hours.refetch();
+        }
+    });
     let route = RwSignal::new(route::current());
     let _ = window_event_listener(leptos::ev::popstate, move |_| route.set(route::current()));
     let selected = RwSignal::new(None::<i64>);
@@ -184,10 +235,12 @@ fn App() -> impl IntoView {
     let reopen_list = StoredValue::new(false);
 
     // ---- Walking: graph, origin, one query per origin ----------------------------------
-    // Elderly mode (slower walking) comes later; the speed is already a parameter.
-    let elderly = false;
-    let speed =
-        Memo::new(move |_| rules.with(|r| r.as_ref().map(|r| r.walking_speed_mps(elderly) as f32)));
+    // Elderly mode walks slower: every minute shown, ring and filter follows the speed.
+    let elderly = settings::elderly_mode();
+    let speed = Memo::new(move |_| {
+        let slow = elderly.get();
+        rules.with(|r| r.as_ref().map(|r| r.walking_speed_mps(slow) as f32))
+    });
     let choices = Memo::new(move |_| {
         rules.with(|r| {
             let mut c = r
@@ -342,7 +395,7 @@ fn App() -> impl IntoView {
                     }),
                     Err(_) if stand_in => centre(&net, &d, CentreWhy::Outside),
                     Err(_) => {
-                        say(origin::OUTSIDE_TEXT.to_string());
+                        say(origin::outside_text().to_string());
                         None
                     }
                 }
@@ -437,10 +490,16 @@ fn App() -> impl IntoView {
     let shown = Memo::new(move |_| {
         let r = route.get();
         let limit = minutes.get().zip(speed.get()).map(|(m, s)| limit_m(m, s));
+        let query = Query::new(&r.query);
+        let texts = outlet_texts.get();
         ready_data().map_or_else(Vec::new, |d| {
             walks.with(|w| {
                 (0..d.outlets.len())
                     .filter(|&i| shows(&d.rules, &r, &d.outlets[i].outlet))
+                    .filter(|&i| {
+                        query.is_empty()
+                            || query.matches_any(texts[i].iter().map(String::as_str), &d.terms)
+                    })
                     .filter(|&i| match (limit, w) {
                         (Some(l), Some(w)) => w.meters[i] <= l,
                         _ => true,
@@ -489,7 +548,19 @@ fn App() -> impl IntoView {
                     } else {
                         category_badge(&d.rules, &o.outlet.category).name
                     };
+                    let (state, _) = open_of(o);
+                    let look = open_text::look(state, clock.get(), open_text::device_local);
+                    let badge_text = if !o.outlet.prices.is_empty() {
+                        Some(tr("明码标价", "Prices listed"))
+                    } else if o.outlet.open_24h {
+                        Some(tr("24小时", "24 h"))
+                    } else {
+                        None
+                    };
                     Row {
+                        open: (!look.short.is_empty())
+                            .then_some((look.code, look.icon, look.short)),
+                        badge_text,
                         id: o.id,
                         badge: marker_badge(&d.rules, &r, &o.outlet),
                         name: display_name(&d.rules, o),
@@ -609,7 +680,11 @@ fn App() -> impl IntoView {
         }
         let Some(net) = walk.with_untracked(WalkState::net) else {
             if walk.with_untracked(|w| matches!(w, WalkState::Failed)) {
-                say("暂时无法计算步行时间，不能换起点".to_string());
+                say(tr(
+                    "暂时无法计算步行时间，不能换起点",
+                    "Walking times are unavailable, so the start cannot change",
+                )
+                .to_string());
             }
             return;
         };
@@ -625,7 +700,11 @@ fn App() -> impl IntoView {
                 });
             }
             Err(SnapError::TooFar { meters, .. }) => say(origin::off_network_text(meters)),
-            Err(SnapError::NoStreets) => say("这里没有街道数据，起点没有变".to_string()),
+            Err(SnapError::NoStreets) => say(tr(
+                "这里没有街道数据，起点没有变",
+                "No street data here. The start is unchanged",
+            )
+            .to_string()),
         }
     };
 
@@ -678,7 +757,7 @@ fn App() -> impl IntoView {
                 })
                 .collect()
         });
-        mv.set_outlets(&specs);
+        mv.set_outlets(specs);
         markers_drawn.set(true);
     });
     // The rings and the origin pin.
@@ -725,11 +804,90 @@ fn App() -> impl IntoView {
         }
     });
 
+    // The in-app walking route (the navigation fallback): drawn on request, gone with the card
+    // or a new origin.
+    let route_for = RwSignal::new(None::<i64>);
+    let route_text = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        origin.track();
+        route_for.set(None);
+    });
+    Effect::new(move |_| {
+        if let Some(id) = selected.get() {
+            if route_for.get_untracked().is_some_and(|r| r != id) {
+                route_for.set(None);
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let Some(mv) = map_view.get() else { return };
+        let (top, bottom) = visible_band();
+        let Some(id) = route_for.get() else {
+            route_text.set(None);
+            mv.set_route(None, top, bottom);
+            return;
+        };
+        let (Some(net), Some(d), Some(o)) = (
+            walk.with_untracked(WalkState::net),
+            ready_data(),
+            origin.get_untracked(),
+        ) else {
+            return;
+        };
+        let Some(i) = d.outlets.iter().position(|x| x.id == id) else {
+            return;
+        };
+        match net.route(o.point, &o.snap, i) {
+            Some(r) => {
+                let name = display_name(&d.rules, &d.outlets[i]);
+                let walk = walk_text(r.metres, speed.get_untracked().unwrap_or(1.25));
+                route_text.set(Some(trf!(
+                    "步行路线：到{name} · {walk}",
+                    "Walking route to {name} · {walk}"
+                )));
+                // After the card has gone, so the route fits the map the resident sees.
+                request_animation_frame(move || {
+                    let (top, bottom) = visible_band();
+                    mv.set_route(Some(&r.points), top, bottom);
+                });
+            }
+            None => say(tr(
+                "从起点沿街道走不到这里",
+                "No street path from the start to here",
+            )
+            .to_string()),
+        }
+    });
+
     let card = move || {
         let id = selected.get()?;
         let d = ready_data()?;
         let i = d.outlets.iter().position(|o| o.id == id)?;
         let outlet = d.outlets[i].clone();
+        hours.track();
+        let (state, unreadable) = untrack(|| open_of(&outlet));
+        let card_hours = CardHours {
+            text: outlet
+                .outlet
+                .opening_hours
+                .as_deref()
+                .map(hours::hours_text),
+            look: open_text::look(state, clock.get_untracked(), open_text::device_local),
+            unreadable,
+        };
+        let can_route = walk.with(|w| matches!(w, WalkState::Ready(..)))
+            && origin.with(Option::is_some)
+            && walk.with(|w| {
+                w.net()
+                    .is_some_and(|n| n.outlet_snaps.get(i).is_some_and(Option::is_some))
+            });
+        // The card closes so the whole route shows; a notice names it until closed.
+        let on_route = can_route.then(|| {
+            Callback::new(move |_| {
+                route_for.set(Some(id));
+                selected.set(None);
+            })
+        });
         let badge = marker_badge(&d.rules, &route.get_untracked(), &outlet.outlet);
         let speed = speed.get_untracked().unwrap_or(1.25);
         let (walk, from) = walks.with_untracked(|w| match w {
@@ -737,7 +895,7 @@ fn App() -> impl IntoView {
                 walk_text(w.meters[i], speed),
                 origin.get_untracked().map(|o| o.kind.label().to_string()),
             ),
-            None => (walking::UNKNOWN.to_string(), None),
+            None => (walking::unknown().to_string(), None),
         });
         Some(view! {
             <OutletCard
@@ -745,6 +903,8 @@ fn App() -> impl IntoView {
                 badge
                 walk
                 origin=from
+                hours=card_hours
+                on_route
                 rules=d.rules.clone()
                 on_close=move |_| close_card()
             />
@@ -752,7 +912,11 @@ fn App() -> impl IntoView {
     };
     let count = Signal::derive(move || shown.with(Vec::len));
     let circle_name = Signal::derive(move || {
-        ready_data().and_then(|d| d.circle.as_ref().map(|c| c.name_zh.clone()))
+        ready_data().and_then(|d| {
+            d.circle
+                .as_ref()
+                .map(|c| i18n::pick(&c.name_zh, Some(&c.name_en)).to_string())
+        })
     });
     let loading = Signal::derive(move || data.with(Option::is_none));
     let has_data = Signal::derive(move || ready_data().is_some());
@@ -772,23 +936,46 @@ fn App() -> impl IntoView {
         }
         let what = rules.with(|r| r.as_ref().map(|r| route.with(|rt| chosen_thing(r, rt))))?;
         let action = match largest() {
-            Some(l) if l > m => format!("试试{l}分钟"),
-            _ => "不限步行时间".to_string(),
+            Some(l) if l > m => trf!("试试{l}分钟", "try {l} min"),
+            _ => tr("不限步行时间", "any walking time").to_string(),
         };
-        Some((format!("附近{m}分钟内没有找到{what}"), action))
+        Some((
+            trf!(
+                "附近{m}分钟内没有找到{what}",
+                "No {what} within a {m}-minute walk"
+            ),
+            action,
+        ))
     });
     let widen = Callback::new(move |_| {
         let m = minutes.get_untracked();
         set_minutes.run(largest().filter(|&l| m.is_some_and(|m| l > m)));
     });
+    let search_empty = Signal::derive(move || {
+        let q = route.with(|r| r.query.trim().to_string());
+        (!q.is_empty()).then(|| trf!("没有找到与“{q}”有关的网点", "Nothing found for “{q}”"))
+    });
+    let clear_search = Callback::new(move |_| {
+        let next = route.with_untracked(|r| r.with_query(""));
+        route::write(&next, false);
+        route.set(next);
+    });
     let empty_text = Signal::derive(move || {
-        walk_empty
+        search_empty
             .get()
-            .map(|(text, action)| format!("{text}，{action}"))
             .or_else(|| {
-                route
-                    .with(|r| r.filter.is_some())
-                    .then(|| "这个类别附近还没有网点".to_string())
+                walk_empty
+                    .get()
+                    .map(|(text, action)| format!("{text}{sep}{action}", sep = tr("，", "; ")))
+            })
+            .or_else(|| {
+                route.with(|r| r.filter.is_some()).then(|| {
+                    tr(
+                        "这个类别附近还没有网点",
+                        "No outlets of this kind nearby yet",
+                    )
+                    .to_string()
+                })
             })
     });
     let origin_line = Signal::derive(move || {
@@ -827,18 +1014,28 @@ fn App() -> impl IntoView {
     view! {
         <div class="app">
             <header class="top">
-                <Tabs route />
+                <div class="top-row">
+                    <Tabs route />
+                    <settings::SettingsButtons elderly />
+                </div>
+                <search_box::SearchBox route on_submit=move |_| sheet_open.set(true) />
                 <Chips route rules=rules.into() />
             </header>
             <main class="map-wrap">
-                <div id="map" node_ref=map_ref aria-label="生活圈地图"></div>
+                <div id="map" node_ref=map_ref aria-label=tr("生活圈地图", "Map of the convenience circle")></div>
                 <Show when=move || any_sample.get()>
                     <p class="sample-badge" data-testid="sample-badge" role="note">
-                        <strong>"示例数据"</strong>
-                        " · 网点为演示生成，非真实商户"
+                        <strong>{tr("示例数据", "Sample data")}</strong>
+                        {tr(" · 网点为演示生成，非真实商户", " · generated outlets, not real businesses")}
                     </p>
                 </Show>
                 <div class="notices" class:below-sample=move || any_sample.get()>
+                    <offline::OfflineBanner online />
+                    <Notice
+                        text=Signal::derive(move || route_text.get())
+                        testid="route-notice"
+                        on_close=Callback::new(move |_| route_for.set(None))
+                    />
                     <Notice
                         text=Signal::derive(move || toast.get())
                         testid="map-toast"
@@ -859,6 +1056,8 @@ fn App() -> impl IntoView {
                     count
                     filtered=Signal::derive(move || route.with(|r| r.filter.is_some()))
                     walk_empty
+                    search_empty
+                    on_clear_search=clear_search
                     on_retry=Callback::new(move |_| retry())
                     on_show_all=show_all
                     on_wider=widen
@@ -871,7 +1070,7 @@ fn App() -> impl IntoView {
                 />
                 <Legend rows=legend_rows.into() open=legend_open rings=ring_minutes origin=origin_pin />
                 <Show when=move || basemap_drawn.get() && markers_drawn.get() && walk_settled()>
-                    <span class="sr-only" data-testid="map-ready">"地图已就绪"</span>
+                    <span class="sr-only" data-testid="map-ready">{tr("地图已就绪", "Map ready")}</span>
                 </Show>
             </main>
             <Sheet

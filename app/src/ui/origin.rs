@@ -1,6 +1,7 @@
 //! Where the walk starts: the device (if the resident allows it and is on the circle's streets),
 //! a tap on the map, a shared link's point, or else the circle's centre — and the words for each.
 
+use super::i18n::{tr, trf};
 use super::locate::LocateError;
 use crate::walk::Snap;
 
@@ -47,18 +48,18 @@ impl OriginKind {
     /// "起点：…" in the sheet and the card.
     pub fn label(self) -> &'static str {
         match self {
-            OriginKind::Device => "我的位置",
-            OriginKind::Centre(_) => "生活圈中心",
-            OriginKind::Tap => "地图上选的点",
-            OriginKind::Link => "链接中的位置",
+            OriginKind::Device => tr("我的位置", "my location"),
+            OriginKind::Centre(_) => tr("生活圈中心", "the circle's centre"),
+            OriginKind::Tap => tr("地图上选的点", "the point chosen on the map"),
+            OriginKind::Link => tr("链接中的位置", "the point in the link"),
         }
     }
 
     /// The word on the map pin.
     pub fn pin(self) -> &'static str {
         match self {
-            OriginKind::Device => "我的位置",
-            _ => "起点",
+            OriginKind::Device => tr("我的位置", "Me"),
+            _ => tr("起点", "Start"),
         }
     }
 
@@ -66,16 +67,16 @@ impl OriginKind {
     pub fn notice(self) -> Option<&'static str> {
         Some(match self {
             OriginKind::Centre(CentreWhy::Locating) => {
-                "正在获取您的位置…暂以生活圈中心为起点 · 点地图可换起点"
+                tr("正在获取您的位置…暂以生活圈中心为起点 · 点地图可换起点", "Finding your location… walking from the circle's centre for now · tap the map to change")
             }
             OriginKind::Centre(CentreWhy::NoPosition) => {
-                "未获取到您的位置，以生活圈中心为起点 · 点地图可换起点"
+                tr("未获取到您的位置，以生活圈中心为起点 · 点地图可换起点", "Your location is unknown; walking from the circle's centre · tap the map to change")
             }
             OriginKind::Centre(CentreWhy::Outside) => {
-                "您不在本生活圈附近，以生活圈中心为起点 · 点地图可换起点"
+                tr("您不在本生活圈附近，以生活圈中心为起点 · 点地图可换起点", "You are not near this circle; walking from its centre · tap the map to change")
             }
             OriginKind::Centre(CentreWhy::BadLink) => {
-                "链接里的起点不在本生活圈的街道上，已改用生活圈中心 · 点地图可换起点"
+                tr("链接里的起点不在本生活圈的街道上，已改用生活圈中心 · 点地图可换起点", "The link's starting point is not on this circle's streets; walking from the centre · tap the map to change")
             }
             _ => return None,
         })
@@ -85,18 +86,23 @@ impl OriginKind {
 /// Said when "用我的位置" did not work; the origin stays.
 pub fn locate_failed_text(e: LocateError) -> &'static str {
     match e {
-        LocateError::Denied => "没有定位权限：请在浏览器设置里允许定位，起点没有变",
-        LocateError::Unsupported => "这个浏览器不能定位，起点没有变",
-        LocateError::Unavailable | LocateError::Timeout => "暂时获取不到您的位置，起点没有变",
+        LocateError::Denied => tr("没有定位权限：请在浏览器设置里允许定位，起点没有变", "No permission to locate you: allow location in the browser's settings. The start is unchanged"),
+        LocateError::Unsupported => tr("这个浏览器不能定位，起点没有变", "This browser cannot locate you. The start is unchanged"),
+        LocateError::Unavailable | LocateError::Timeout => tr("暂时获取不到您的位置，起点没有变", "Your location is not available right now. The start is unchanged"),
     }
 }
 
 /// Said when a tap is too far from any street to walk from.
 pub fn off_network_text(meters: f64) -> String {
-    format!("这里离最近的街道约 {meters:.0} 米，不能作为起点 · 请点在街道附近")
+    trf!("这里离最近的街道约 {meters:.0} 米，不能作为起点 · 请点在街道附近", "This point is about {meters:.0} m from the nearest street and cannot be a start · tap near a street")
 }
 
-pub const OUTSIDE_TEXT: &str = "您不在本生活圈附近，起点没有变";
+pub fn outside_text() -> &'static str {
+    tr(
+        "您不在本生活圈附近，起点没有变",
+        "You are not near this circle. The start is unchanged",
+    )
+}
 
 #[cfg(test)]
 mod tests {

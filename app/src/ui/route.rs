@@ -1,7 +1,7 @@
 //! URL state: `/` is the circle map, `/repair` the 小修小补 map; `?category=CODE` or `?kind=CODE`
 //! keeps the chosen chip, `min=5|10|15` the walking-time filter and `from=lon,lat` a walking
-//! origin the resident chose on the map, and `gaps=1` the coverage-gap overlay of the chosen
-//! category, so a shared or reloaded link shows the same map.
+//! origin the resident chose on the map, `gaps=1` the coverage-gap overlay of the chosen
+//! category and `q=` the search words, so a shared or reloaded link shows the same map.
 
 use wasm_bindgen::JsValue;
 
@@ -32,6 +32,8 @@ pub struct Route {
     pub from: Option<[f64; 2]>,
     /// The chosen category's coverage gaps are drawn (circle map, one category only).
     pub gaps: bool,
+    /// Search words typed by the resident (empty = no search).
+    pub query: String,
 }
 
 impl Route {
@@ -43,14 +45,17 @@ impl Route {
             minutes: None,
             from: None,
             gaps: false,
+            query: String::new(),
         }
     }
 
-    /// The same route with another chip (walking filter and origin kept, gaps off).
+    /// The same route with another chip (walking filter and origin kept, gaps off). Chips and
+    /// search are two ways to find: choosing a chip ends the search.
     pub fn with_filter(&self, filter: Option<String>) -> Route {
         Route {
             gaps: self.gaps && filter == self.filter,
             filter,
+            query: String::new(),
             ..self.clone()
         }
     }
@@ -75,6 +80,17 @@ impl Route {
     pub fn with_minutes(&self, minutes: Option<u32>) -> Route {
         Route {
             minutes,
+            ..self.clone()
+        }
+    }
+
+    /// Typing a search looks through the whole map: it leaves the chip for "all".
+    pub fn with_query(&self, query: &str) -> Route {
+        let searching = !query.trim().is_empty();
+        Route {
+            query: query.to_string(),
+            filter: if searching { None } else { self.filter.clone() },
+            gaps: self.gaps && !searching,
             ..self.clone()
         }
     }
@@ -108,12 +124,14 @@ impl Route {
             .filter(|m| (1..=60).contains(m));
         let from = get("from").and_then(parse_lonlat);
         let gaps = view == View::Circle && filter.is_some() && get("gaps") == Some("1");
+        let query = get("q").map(percent_decode).unwrap_or_default();
         Route {
             view,
             filter,
             minutes,
             from,
             gaps,
+            query,
         }
     }
 
@@ -135,12 +153,43 @@ impl Route {
         if self.gaps {
             query.push("gaps=1".to_string());
         }
+        if !self.query.trim().is_empty() {
+            query.push(format!(
+                "q={}",
+                crate::domain::cn_coords::percent_encode(&self.query)
+            ));
+        }
         if query.is_empty() {
             path.to_string()
         } else {
             format!("{path}?{}", query.join("&"))
         }
     }
+}
+
+/// `%XX` escapes (UTF-8) and `+` as a space, as browsers write form values; a malformed escape
+/// is kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn is_code(s: &str) -> bool {
@@ -178,6 +227,37 @@ pub fn current() -> Route {
         &location.pathname().unwrap_or_default(),
         &location.search().unwrap_or_default(),
     )
+}
+
+/// One parameter of the page's query string, decoded.
+pub fn query_param(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| percent_decode(v))
+}
+
+/// Reloads the page without one query parameter (e.g. after a setting changed).
+pub fn reload_without(key: &str) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let kept: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(key))
+        .collect();
+    let url = if kept.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    let _ = location.replace(&url);
 }
 
 /// Writes the route to the address bar; `push` adds a history entry (for switching maps)
@@ -281,5 +361,26 @@ mod tests {
         assert!(!gaps.with_view(View::Repair).gaps);
         assert!(!Route::parse("/", "?gaps=1").gaps);
         assert!(Route::parse("/", "?category=breakfast&gaps=1").gaps);
+    }
+
+    #[test]
+    fn search_words_round_trip_encoded() {
+        let r = Route::new(View::Repair, None).with_query("修鞋 & key#1");
+        let url = r.url();
+        assert!(
+            url.starts_with("/repair?q=%E4%BF%AE%E9%9E%8B%20%26%20key%231"),
+            "{url}"
+        );
+        let (path, search) = url.split_once('?').unwrap();
+        assert_eq!(Route::parse(path, search), r);
+        assert_eq!(Route::parse("/", "?q=xiu+xie").query, "xiu xie");
+        assert_eq!(Route::parse("/", "?q=100%").query, "100%");
+        assert_eq!(Route::parse("/", "?q=%E4%BF").query, "\u{fffd}");
+        // Search and chips take turns.
+        let chip = Route::new(View::Circle, Some("breakfast".into())).with_gaps(true);
+        let searching = chip.with_query("xiuxie");
+        assert_eq!((searching.filter.as_deref(), searching.gaps), (None, false));
+        assert_eq!(searching.with_filter(Some("pharmacy".into())).query, "");
+        assert_eq!(chip.with_query(" ").filter.as_deref(), Some("breakfast"));
     }
 }

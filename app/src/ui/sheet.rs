@@ -2,6 +2,7 @@
 //! view; pulled up (or its button tapped), the list of the outlets shown, nearest first.
 
 use super::filter::Badge;
+use super::i18n::{tr, trf};
 use leptos::prelude::*;
 
 /// One outlet in the list.
@@ -17,6 +18,10 @@ pub struct Row {
     pub meters: Option<u32>,
     /// "步行 6 分钟 · 450 米" or "步行距离未知".
     pub walk: String,
+    /// Open now: (code, symbol, word), e.g. ("open", "●", "营业中"); `None` when unknown.
+    pub open: Option<(&'static str, &'static str, &'static str)>,
+    /// The one badge that helps choose: 明码标价 (a price list) or 24小时.
+    pub badge_text: Option<&'static str>,
 }
 
 /// Where the walk starts, as the sheet shows it.
@@ -88,20 +93,25 @@ pub fn Sheet(
         if has_data.get() {
             let n = count.get();
             match minutes.get().filter(|_| walking()) {
-                Some(m) => view! { "步行" {m} "分钟内 " <strong>{n}</strong> " 个网点" }.into_any(),
-                None => view! { "共 " <strong>{n}</strong> " 个网点" }.into_any(),
+                Some(m) => view! { {trf!("步行{m}分钟内 ", "Within {m} min: ")} <strong>{n}</strong> {tr(" 个网点", " outlets")} }.into_any(),
+                None => view! { {tr("共 ", "")} <strong>{n}</strong> {tr(" 个网点", " outlets")} }.into_any(),
             }
         } else if failed.get() {
-            view! { <span class="count-pending">"网点未能加载"</span> }.into_any()
+            view! { <span class="count-pending">{tr("网点未能加载", "Outlets not loaded")}</span> }
+                .into_any()
         } else {
-            view! { <span class="count-pending">"网点加载中"</span> }.into_any()
+            view! { <span class="count-pending">{tr("网点加载中", "Loading outlets")}</span> }
+                .into_any()
         }
     };
 
     let walk_button = move |m: Option<u32>| {
         let pressed = move || minutes.get() == m;
         let testid = m.map_or_else(|| "walk-all".to_string(), |m| format!("walk-{m}"));
-        let label = m.map_or_else(|| "全部".to_string(), |m| format!("{m}分钟"));
+        let label = m.map_or_else(
+            || tr("全部", "All").to_string(),
+            |m| trf!("{m}分钟", "{m} min"),
+        );
         view! {
             <button
                 class="walk-choice"
@@ -122,15 +132,16 @@ pub fn Sheet(
             .collect_view()
     };
 
-    let origin_line = move || match status.get() {
+    let origin_line = move || {
+        match status.get() {
         WalkStatus::Failed => view! {
             <p class="origin-line origin-line--warn" data-testid="walk-unavailable" role="status">
-                "暂时无法计算步行时间，网点照常显示"
+                {tr("暂时无法计算步行时间，网点照常显示", "Walking times unavailable for now; outlets still shown")}
             </p>
         }
         .into_any(),
         WalkStatus::Loading => view! {
-            <p class="origin-line"><span class="count-pending">"正在计算步行时间…"</span></p>
+            <p class="origin-line"><span class="count-pending">{tr("正在计算步行时间…", "Working out walking times…")}</span></p>
         }
         .into_any(),
         WalkStatus::Ready => {
@@ -140,8 +151,8 @@ pub fn Sheet(
                 <p class="origin-line">
                     <span class="origin-line-pin" aria-hidden="true"></span>
                     <span class="origin-line-text">
-                        "起点：" <strong>{o.map(|o| o.label)}</strong>
-                        <span class="origin-line-hint">" · 点地图可换起点"</span>
+                        {tr("起点：", "From: ")} <strong>{o.map(|o| o.label)}</strong>
+                        <span class="origin-line-hint">{tr(" · 点地图可换起点", " · tap the map to change")}</span>
                     </span>
                     {(!device).then(|| view! {
                         <button
@@ -149,19 +160,22 @@ pub fn Sheet(
                             data-testid="use-location"
                             on:click=move |_| on_use_location.run(())
                         >
-                            "用我的位置"
+                            {tr("用我的位置", "Use my location")}
                         </button>
                     })}
                 </p>
             }
             .into_any()
         }
+    }
     };
 
     let list = move || {
         let rows = rows.get();
         if rows.is_empty() {
-            let text = empty.get().unwrap_or_else(|| "当前没有网点".to_string());
+            let text = empty
+                .get()
+                .unwrap_or_else(|| tr("当前没有网点", "No outlets shown").to_string());
             return view! { <li class="outlet-empty">{text}</li> }.into_any();
         }
         rows.into_iter()
@@ -185,6 +199,13 @@ pub fn Sheet(
                                 <span class="row-name">{r.name.clone()}</span>
                                 <span class="row-sub">
                                     <span class="row-walk" class:row-walk--unknown=!known>{r.walk.clone()}</span>
+                                    {r.open.map(|(code, icon, word)| view! {
+                                        <span class=format!("row-open open--{code}") data-open=code>
+                                            <i aria-hidden="true">{icon}</i>
+                                            {word}
+                                        </span>
+                                    })}
+                                    {r.badge_text.map(|b| view! { <span class="row-badge">{b}</span> })}
                                     {(r.category != r.name).then(|| view! {
                                         <span class="row-category">{r.category.clone()}</span>
                                     })}
@@ -206,7 +227,7 @@ pub fn Sheet(
             data-testid="sheet"
             data-origin=move || origin.get().map(|o| o.lonlat)
             data-origin-kind=move || origin.get().map(|o| o.kind)
-            aria-label="网点列表"
+            aria-label=tr("网点列表", "Outlet list")
         >
             <div class="sheet-panel">
                 <div class="sheet-head" on:pointerdown=on_down on:pointerup=on_up>
@@ -220,14 +241,14 @@ pub fn Sheet(
                             aria-controls="outlet-list"
                             on:click=toggle
                         >
-                            {move || if expanded.get() { "收起列表" } else { "展开列表" }}
+                            {move || if expanded.get() { tr("收起列表", "Hide list") } else { tr("展开列表", "Show list") }}
                             <span class="sheet-chevron" aria-hidden="true">
                                 {move || if expanded.get() { "▾" } else { "▴" }}
                             </span>
                         </button>
                     </div>
-                    <div class="walk-filter" role="group" aria-label="按步行时间筛选">
-                        <span class="walk-filter-label" aria-hidden="true">"步行"</span>
+                    <div class="walk-filter" role="group" aria-label=tr("按步行时间筛选", "Filter by walking time")>
+                        <span class="walk-filter-label" aria-hidden="true">{tr("步行", "Walk")}</span>
                         {walk_filter}
                     </div>
                     {origin_line}
@@ -235,7 +256,7 @@ pub fn Sheet(
                 <div class="sheet-body">
                     <p class="sheet-note">
                         {move || circle_name.get()}
-                        <span>" · 按步行时间由近到远"</span>
+                        <span>{tr(" · 按步行时间由近到远", " · nearest walk first")}</span>
                     </p>
                     <ol class="outlet-list" id="outlet-list" data-testid="outlet-list">
                         {list}

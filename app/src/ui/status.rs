@@ -2,6 +2,7 @@
 //! walking filter, and short notices about where the walk starts.
 
 use super::api::LoadError;
+use super::i18n::tr;
 use leptos::prelude::*;
 
 #[component]
@@ -13,6 +14,9 @@ pub fn StatusOverlay(
     filtered: Signal<bool>,
     /// When the walking filter left nothing: its words and its way out.
     walk_empty: Signal<Option<(String, String)>>,
+    /// When a search found nothing: what to say.
+    search_empty: Signal<Option<String>>,
+    on_clear_search: Callback<()>,
     on_retry: Callback<()>,
     on_show_all: Callback<()>,
     on_wider: Callback<()>,
@@ -22,7 +26,7 @@ pub fn StatusOverlay(
             return view! {
                 <div class="status status--error" role="alert">
                     <button class="status-retry" on:click=move |_| on_retry.run(())>
-                        "网络不给力，加载失败 · 点此重试"
+                        {tr("网络不给力，加载失败 · 点此重试", "Could not load (weak network) · tap to retry")}
                     </button>
                     {e.detail.map(|d| view! { <p class="status-detail">{d}</p> })}
                 </div>
@@ -33,12 +37,23 @@ pub fn StatusOverlay(
             return view! {
                 <div class="status status--loading" role="status">
                     <span class="spinner" aria-hidden="true"></span>
-                    "正在加载…"
+                    {tr("正在加载…", "Loading…")}
                 </div>
             }
             .into_any();
         }
         if has_data.get() && count.get() == 0 {
+            if let Some(text) = search_empty.get() {
+                return view! {
+                    <div class="status status--empty" role="status" data-testid="search-empty">
+                        <p>{text}</p>
+                        <button class="status-action" on:click=move |_| on_clear_search.run(())>
+                            {tr("清除搜索", "Clear search")}
+                        </button>
+                    </div>
+                }
+                .into_any();
+            }
             if let Some((text, action)) = walk_empty.get() {
                 return view! {
                     <div class="status status--empty" role="status" data-testid="walk-empty">
@@ -53,9 +68,9 @@ pub fn StatusOverlay(
             return if filtered.get() {
                 view! {
                     <div class="status status--empty" role="status">
-                        <p>"这个类别附近还没有网点"</p>
+                        <p>{tr("这个类别附近还没有网点", "No outlets of this kind nearby yet")}</p>
                         <button class="status-action" on:click=move |_| on_show_all.run(())>
-                            "看全部网点"
+                            {tr("看全部网点", "Show all outlets")}
                         </button>
                     </div>
                 }
@@ -63,7 +78,7 @@ pub fn StatusOverlay(
             } else {
                 view! {
                     <div class="status status--empty" role="status">
-                        <p>"这个生活圈还没有登记网点"</p>
+                        <p>{tr("这个生活圈还没有登记网点", "No outlets registered in this circle yet")}</p>
                     </div>
                 }
                 .into_any()
@@ -86,7 +101,7 @@ pub fn Notice(
             view! {
                 <div class="notice" data-testid=testid role="status">
                     <p>{t}</p>
-                    <button class="notice-close" aria-label="知道了" on:click=move |_| on_close.run(())>
+                    <button class="notice-close" aria-label=tr("知道了", "Dismiss") on:click=move |_| on_close.run(())>
                         "×"
                     </button>
                 </div>

@@ -1,5 +1,6 @@
 //! The two maps as a segmented control: 便民生活圈 and 小修小补.
 
+use super::i18n::tr;
 use super::route::{self, Route, View};
 use leptos::prelude::*;
 
@@ -27,9 +28,9 @@ pub fn Tabs(route: RwSignal<Route>) -> impl IntoView {
         }
     };
     view! {
-        <nav class="tabs" role="tablist" aria-label="地图">
-            {tab(View::Circle, "便民生活圈", "tab-circle")}
-            {tab(View::Repair, "小修小补", "tab-repair")}
+        <nav class="tabs" role="tablist" aria-label=tr("地图", "Maps")>
+            {tab(View::Circle, tr("便民生活圈", "Convenience"), "tab-circle")}
+            {tab(View::Repair, tr("小修小补", "Repairs"), "tab-repair")}
         </nav>
     }
 }

@@ -2,9 +2,12 @@
 //! snapped onto it once, and per origin one search that gives each outlet's walk and the
 //! 5/10/15-minute rings. Same engine as the server (`crate::walk`), so the numbers agree.
 
+use super::i18n::{tr, trf};
 use crate::domain::StoredOutlet;
 use crate::walk::coverage::{self, Gaps, Stretch};
-use crate::walk::{isochrone, Graph, GraphError, Search, Snap, SnapError, SnapIndex};
+use crate::walk::{
+    isochrone, walk_route, Graph, GraphError, Search, Snap, SnapError, SnapIndex, WalkRoute,
+};
 pub use crate::walk::{limit_m, walk_seconds};
 use geo::MultiPolygon;
 use std::cell::RefCell;
@@ -98,6 +101,13 @@ impl WalkNet {
                 ..LoadStats::default()
             },
         })
+    }
+
+    /// The walking route from `origin` (the point and its snap) to outlet `i` of the data.
+    pub fn route(&self, origin: [f64; 2], snap: &Snap, i: usize) -> Option<WalkRoute> {
+        let dest = self.outlet_snaps.get(i)?.as_ref()?;
+        let mut search = self.search.borrow_mut();
+        walk_route(&mut search, origin, snap, self.outlet_points[i], dest)
     }
 
     pub fn snap(&self, lonlat: [f64; 2], max_m: f64) -> Result<Snap, SnapError> {
@@ -223,22 +233,28 @@ pub fn minutes_shown(seconds: u32) -> u32 {
 pub fn distance_text(meters: f32) -> String {
     let tens = ((meters / 10.0).round() as u32).max(1) * 10;
     if tens < 1000 {
-        format!("{tens} 米")
+        trf!("{tens} 米", "{tens} m")
     } else {
         let km = format!("{:.1}", meters / 1000.0);
-        format!("{} 公里", km.strip_suffix(".0").unwrap_or(&km))
+        let km = km.strip_suffix(".0").unwrap_or(&km);
+        trf!("{km} 公里", "{km} km")
     }
 }
 
 /// "步行 6 分钟 · 450 米", or "步行距离未知".
 pub fn walk_text(meters: f32, speed_mps: f32) -> String {
     match walk_seconds(meters, speed_mps) {
-        Some(s) => format!("步行 {} 分钟 · {}", minutes_shown(s), distance_text(meters)),
-        None => UNKNOWN.to_string(),
+        Some(s) => {
+            let (m, d) = (minutes_shown(s), distance_text(meters));
+            trf!("步行 {m} 分钟 · {d}", "{m} min walk · {d}")
+        }
+        None => unknown().to_string(),
     }
 }
 
-pub const UNKNOWN: &str = "步行距离未知";
+pub fn unknown() -> &'static str {
+    tr("步行距离未知", "Walking distance unknown")
+}
 
 fn push_coord(out: &mut String, c: geo::Coord<f64>) {
     let _ = write!(out, "[{:.6},{:.6}]", c.x, c.y);
