@@ -33,6 +33,13 @@ cargo build --locked -p server
 e2e_status=0
 (cd end2end && rm -rf test-results && npx playwright test) || e2e_status=$?
 
+# Accessibility >= 95 and the client <= 350 KB gzip are required. Performance: the goal is 90
+# (see bench/RESULTS.md for where it stands); here a floor of 65 catches regressions without
+# failing on a busy CI machine.
+step "Lighthouse (mobile, simulated slow 4G, Debian Chromium) on the release client"
+lh_status=0
+LH_RUNS=${LH_RUNS:-1} LH_MIN_PERFORMANCE=${LH_MIN_PERFORMANCE:-65} bash scripts/lighthouse.sh || lh_status=$?
+
 step "summary"
 cargo_passed=$(grep -Eo '[0-9]+ passed' "$logs/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 cargo_failed=$(grep -Eo '[0-9]+ failed' "$logs/cargo-test.log" | awk '{s+=$1} END {print s+0}')
@@ -41,6 +48,9 @@ read -r e2e_passed e2e_failed < <(node -e '
   console.log(r.stats.expected, r.stats.unexpected + r.stats.flaky);' 2>/dev/null || echo "0 1")
 echo "cargo: $cargo_passed passed, $cargo_failed failed"
 echo "browser: $e2e_passed passed, $e2e_failed failed (screenshots in end2end/test-results/screenshots/)"
+lh_passed=$(( lh_status == 0 ? 1 : 0 ))
+lh_failed=$(( lh_status == 0 ? 0 : 1 ))
+echo "lighthouse: $lh_passed passed, $lh_failed failed (reports in end2end/test-results/lighthouse/)"
 echo "took $(( $(date +%s) - start )) s"
-echo "all: $((cargo_passed + e2e_passed)) passed, $((cargo_failed + e2e_failed)) failed"
-[ "$e2e_status" -eq 0 ] && [ "$e2e_failed" -eq 0 ]
+echo "all: $((cargo_passed + e2e_passed + lh_passed)) passed, $((cargo_failed + e2e_failed + lh_failed)) failed"
+[ "$e2e_status" -eq 0 ] && [ "$e2e_failed" -eq 0 ] && [ "$lh_status" -eq 0 ]
