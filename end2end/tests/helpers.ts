@@ -59,3 +59,10 @@ export async function categoriesOnMap(page: Page): Promise<Set<string>> {
   ]);
   return new Set(codes.filter((c) => c));
 }
+
+/** Opens the bottom sheet's list (rows are only rendered while it is open). */
+export async function openList(page: Page) {
+  const toggle = page.getByTestId('sheet-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}

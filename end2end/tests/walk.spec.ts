@@ -2,7 +2,7 @@
 // the origin (device, else the circle centre, a tap moves it), the list nearest first, and the
 // walking filter checked against the server's own answer (same engine, native vs Wasm).
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import { apiCount, markers, openMap, shot as saveShot, expectOnMap } from './helpers';
+import { apiCount, markers, openList, openMap, shot as saveShot, expectOnMap } from './helpers';
 
 const shot = (page: Page, info: TestInfo, name: string) => saveShot(page, info, `walk-${name}`);
 
@@ -83,6 +83,7 @@ test('rings around the circle centre, a kind notice, and the list nearest first'
 
   // Every outlet is listed (全部), nearest first, each with its walk.
   const total = await apiCount(request);
+  await openList(page);
   await expect(rows(page)).toHaveCount(total);
   const list = await rowInfo(page);
   const known = list.filter((r) => r.seconds !== null);
@@ -102,8 +103,7 @@ test('rings around the circle centre, a kind notice, and the list nearest first'
   }
 
   // Pull the sheet up: the list is on screen, the nearest outlet first.
-  await page.getByTestId('sheet-toggle').click();
-  await expect(page.getByTestId('sheet-toggle')).toHaveAttribute('aria-expanded', 'true');
+  await openList(page);
   await expect(rows(page).first()).toBeVisible();
   await expect(rows(page).first()).toBeInViewport();
   await page.waitForTimeout(300); // the sheet's slide
@@ -135,6 +135,7 @@ test('the walking filter shows what the server finds within 5 minutes, with the 
   await expect(page.getByTestId('walk-all')).toHaveAttribute('aria-pressed', 'false');
   await expect(page).toHaveURL(/[?&]min=5(&|$)/);
 
+  await openList(page);
   await expect(rows(page)).toHaveCount(server.length);
   await expectOnMap(page, server.length);
   await expect(page.getByTestId('outlet-count')).toContainText(String(server.length));
@@ -163,6 +164,7 @@ test('the walking filter shows what the server finds within 5 minutes, with the 
   const r = await request.get(`/api/reach?lon=${lon}&lat=${lat}&minutes=10&category=pharmacy`);
   const pharmacies10 = (await r.json()).features.length;
   await expectOnMap(page, pharmacies10);
+  await openList(page);
   await expect(rows(page)).toHaveCount(pharmacies10);
   await expect(page).toHaveURL(/category=pharmacy/);
   await expect(page).toHaveURL(/min=10/);
@@ -337,6 +339,7 @@ test('without the walk graph the map still works and says walking times are unav
   await expect(page.getByTestId('map-ready')).toBeAttached();
   const total = await apiCount(request);
   await expectOnMap(page, total);
+  await openList(page);
   await expect(rows(page)).toHaveCount(total);
   await expect(page.getByTestId('walk-unavailable')).toBeVisible();
   await expect(page.locator('path.isochrone-ring')).toHaveCount(0);

@@ -54,11 +54,13 @@ async fn shanghai_demo_serves_sample_outlets_for_every_category() {
     assert_eq!(serde_json::from_value::<Rules>(body).unwrap(), rules);
 
     let (_, body) = s.get("/api/circles").await;
+    assert_eq!(body[0]["boundary"]["type"], "Polygon");
     let circles: Vec<Circle> = serde_json::from_value(body).unwrap();
     assert_eq!(circles.len(), 1);
     assert_eq!(circles[0].id, "changshoulu");
     assert_eq!(circles[0].service_population, Some(90000));
-    assert_eq!(circles[0].boundary["type"], "Polygon");
+    assert_eq!(circles[0].boundary.kind, "Polygon");
+    assert!(circles[0].boundary.outer().len() >= 4);
 
     let (_, config) = s.get("/api/config").await;
     assert_eq!(config["dataset"], "shanghai");

@@ -8,6 +8,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::HashMap;
+use wasm_bindgen::JsValue;
 
 /// Why a request failed, as something a resident can read.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,12 +131,13 @@ pub async fn hours(date: String) -> Result<Hours, LoadError> {
     get(&format!("/api/hours?date={date}")).await
 }
 
-/// The basemap as text: Leaflet gets it through `JSON.parse` (faster than decoding it into
-/// Rust values and converting back), and only the street names are read in Rust.
-pub async fn basemap() -> Result<String, LoadError> {
-    send("/api/basemap")
-        .await?
-        .text()
+/// The basemap, parsed by the browser: Leaflet takes it as it is, and the street names are
+/// read from it; a megabyte of text never crosses into Wasm and back.
+pub async fn basemap() -> Result<JsValue, LoadError> {
+    let resp = send("/api/basemap").await?;
+    let raw: web_sys::Response = resp.into();
+    let parsed = raw.json().map_err(|_| LoadError { detail: None })?;
+    wasm_bindgen_futures::JsFuture::from(parsed)
         .await
         .map_err(|_| LoadError { detail: None })
 }

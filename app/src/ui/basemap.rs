@@ -4,8 +4,9 @@
 
 use super::leaflet_ext::{div_icon, geo_json, object, string_at};
 use leaflet::{DivIconOptions, GeoJson, LatLng, Map, Marker, MarkerOptions, Point};
+#[cfg(test)]
 use serde::Deserialize;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -107,55 +108,118 @@ pub struct Basemap {
     layers: Vec<GeoJson>,
     scale: Rc<Cell<f64>>,
     callbacks: Vec<Closure<dyn Fn(JsValue) -> JsValue>>,
-    _labels: Vec<Marker>,
+    labels: RefCell<Vec<Marker>>,
 }
 
 impl Basemap {
-    pub fn draw(map: &Map, data: &JsValue, text: &str) -> Basemap {
+    /// Starts drawing: the layers exist at once (in drawing order, so areas stay under roads),
+    /// their geometry arrives one group per task (a big city basemap in one go blocks a phone
+    /// for most of a second), then the street names; `on_done` runs when all is on the map.
+    pub fn draw(map: &Map, data: &JsValue, on_done: impl FnOnce() + 'static) -> Rc<Basemap> {
         let scale = Rc::new(Cell::new(width_scale(map.get_zoom())));
         let mut callbacks = Vec::new();
         let mut layers = Vec::new();
-        let props = |feature: &JsValue| {
-            let p = js_sys::Reflect::get(feature, &"properties".into()).unwrap_or(JsValue::NULL);
-            (
-                string_at(&p, "layer").unwrap_or_default(),
-                string_at(&p, "class").unwrap_or_default(),
-            )
-        };
+        // SVG, not the map's canvas: a few dozen big paths are cheap as DOM, while a canvas
+        // redraws everything already drawn whenever a piece is added.
+        let renderer = leaflet::Svg::new();
         for pass in PASSES {
-            let filter = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |f: JsValue| {
-                let (layer, class) = props(&f);
-                JsValue::from_bool(in_pass(pass, &layer, &class))
-            });
             let sc = scale.clone();
             let styler = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |f: JsValue| {
-                let (_, class) = props(&f);
-                style(pass, &class, sc.get())
+                let p = js_sys::Reflect::get(&f, &"properties".into()).unwrap_or(JsValue::NULL);
+                style(pass, &string_at(&p, "class").unwrap_or_default(), sc.get())
             });
             let layer = geo_json(
-                data,
+                &JsValue::NULL,
                 &object(&[
-                    ("filter", filter.as_ref().clone()),
                     ("style", styler.as_ref().clone()),
                     ("interactive", JsValue::FALSE),
+                    ("renderer", renderer.clone().into()),
                 ]),
             );
             layer.add_to(map);
             layers.push(layer);
-            callbacks.push(filter);
             callbacks.push(styler);
         }
-        // Street names go in the "labels" pane: above the roads, below the outlet markers.
-        let labels = road_labels(text)
-            .iter()
-            .map(|l| label_marker(map, l))
+        // Thousands of small features as thousands of Leaflet layers cost a phone seconds; one
+        // multi-geometry per pass and road class draws the same in a few dozen.
+        let mut groups: Vec<(usize, String, bool, js_sys::Array)> = Vec::new();
+        let features = js_sys::Reflect::get(data, &"features".into())
+            .map(|f| js_sys::Array::from(&f))
+            .unwrap_or_default();
+        for f in features.iter() {
+            let p = js_sys::Reflect::get(&f, &"properties".into()).unwrap_or(JsValue::NULL);
+            let layer = string_at(&p, "layer").unwrap_or_default();
+            let class = string_at(&p, "class").unwrap_or_default();
+            let g = js_sys::Reflect::get(&f, &"geometry".into()).unwrap_or(JsValue::NULL);
+            let kind = string_at(&g, "type").unwrap_or_default();
+            let Ok(coords) = js_sys::Reflect::get(&g, &"coordinates".into()) else {
+                continue;
+            };
+            let area = kind.ends_with("Polygon");
+            for (i, pass) in PASSES.iter().enumerate() {
+                if !in_pass(*pass, &layer, &class) {
+                    continue;
+                }
+                let key = if matches!(pass, Pass::Casing | Pass::Fill) {
+                    class.as_str()
+                } else {
+                    ""
+                };
+                let at = groups
+                    .iter()
+                    .position(|(gi, gc, ga, _)| *gi == i && gc == key && *ga == area)
+                    .unwrap_or_else(|| {
+                        groups.push((i, key.to_string(), area, js_sys::Array::new()));
+                        groups.len() - 1
+                    });
+                let parts = &groups[at].3;
+                if kind.starts_with("Multi") {
+                    for part in js_sys::Array::from(&coords).iter() {
+                        parts.push(&part);
+                    }
+                } else {
+                    parts.push(&coords);
+                }
+            }
+        }
+        // Pass order (areas under roads); within a pass the wider roads on top.
+        groups.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(road_look(&a.1).0.total_cmp(&road_look(&b.1).0))
+        });
+        let slices: Vec<(usize, js_sys::Array)> = groups
+            .into_iter()
+            .map(|(i, class, area, parts)| {
+                let geometry = object(&[
+                    (
+                        "type",
+                        (if area {
+                            "MultiPolygon"
+                        } else {
+                            "MultiLineString"
+                        })
+                        .into(),
+                    ),
+                    ("coordinates", parts.into()),
+                ]);
+                let feature = object(&[
+                    ("type", "Feature".into()),
+                    ("properties", object(&[("class", class.into())])),
+                    ("geometry", geometry),
+                ]);
+                (i, js_sys::Array::of1(&feature))
+            })
             .collect();
-        Basemap {
+        let basemap = Rc::new(Basemap {
             layers,
             scale,
             callbacks,
-            _labels: labels,
-        }
+            labels: RefCell::default(),
+        });
+        let map = map.clone();
+        let queue = Rc::new(RefCell::new(slices.into_iter()));
+        next_slice(basemap.clone(), queue, map, data.clone(), Box::new(on_done));
+        basemap
     }
 
     /// Call after a zoom: road widths follow the zoom level.
@@ -165,10 +229,37 @@ impl Basemap {
             return;
         }
         self.scale.set(s);
-        for (layer, cb) in self.layers.iter().zip(self.callbacks.chunks(2)) {
-            layer.set_style(cb[1].as_ref());
+        for (layer, cb) in self.layers.iter().zip(&self.callbacks) {
+            layer.set_style(cb.as_ref());
         }
     }
+}
+
+type Slices = Rc<RefCell<std::vec::IntoIter<(usize, js_sys::Array)>>>;
+
+/// Draws the next slice in a new task; after the last, the street names, then `on_done`.
+fn next_slice(b: Rc<Basemap>, queue: Slices, map: Map, data: JsValue, on_done: Box<dyn FnOnce()>) {
+    leptos::prelude::set_timeout(
+        move || {
+            let next = queue.borrow_mut().next();
+            match next {
+                Some((i, slice)) => {
+                    b.layers[i].add_data(&slice);
+                    next_slice(b, queue, map, data, on_done);
+                }
+                None => {
+                    // Street names go in the "labels" pane: above the roads, below the markers.
+                    let labels = place_labels(named_lines(&data))
+                        .iter()
+                        .map(|l| label_marker(&map, l))
+                        .collect();
+                    *b.labels.borrow_mut() = labels;
+                    on_done();
+                }
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 fn label_marker(map: &Map, label: &RoadLabel) -> Marker {
@@ -205,12 +296,14 @@ pub struct RoadLabel {
     pub major: bool,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 struct Collection {
     #[serde(default)]
     features: Vec<Feature>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 struct Feature {
     #[serde(default)]
@@ -218,6 +311,7 @@ struct Feature {
     geometry: Option<Geometry>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize, Default)]
 struct Props {
     layer: Option<String>,
@@ -225,6 +319,7 @@ struct Props {
     name: Option<String>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(tag = "type")]
 enum Geometry {
@@ -260,39 +355,105 @@ fn half_width_m(label: &RoadLabel) -> f64 {
     name_width(&label.name) * 13.0 * metres_per_px / 2.0
 }
 
+/// A named street line of the basemap: what labels are placed from.
+pub struct NamedLine {
+    pub name: String,
+    pub class: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Street labels from the basemap's GeoJSON text (the host tests' way in).
+#[cfg(test)]
 pub fn road_labels(geojson_text: &str) -> Vec<RoadLabel> {
     let Ok(fc) = serde_json::from_str::<Collection>(geojson_text) else {
         return Vec::new();
     };
-    // (length, label) for every named street line.
-    let mut candidates: Vec<(f64, RoadLabel)> = Vec::new();
+    let mut lines = Vec::new();
     for f in fc.features {
         let p = f.properties.unwrap_or_default();
         let (Some(name), Some("road")) = (p.name, p.layer.as_deref()) else {
             continue;
         };
-        let class = p.class.unwrap_or_default();
-        let width = name_width(name.trim());
-        if !matches!(class.as_str(), "major" | "secondary" | "minor")
+        let parts = match f.geometry {
+            Some(Geometry::LineString { coordinates }) => vec![coordinates],
+            Some(Geometry::MultiLineString { coordinates }) => coordinates,
+            _ => continue,
+        };
+        for part in parts {
+            lines.push(NamedLine {
+                name: name.clone(),
+                class: p.class.clone().unwrap_or_default(),
+                points: part
+                    .iter()
+                    .filter(|c| c.len() >= 2)
+                    .map(|c| (c[0], c[1]))
+                    .collect(),
+            });
+        }
+    }
+    place_labels(lines)
+}
+
+/// Named street lines read straight from the parsed GeoJSON in the browser (no round trip of
+/// a megabyte of text through Wasm).
+fn named_lines(data: &JsValue) -> Vec<NamedLine> {
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap_or(JsValue::NULL);
+    let features = js_sys::Array::from(&get(data, "features"));
+    let mut lines = Vec::new();
+    for f in features.iter() {
+        let p = get(&f, "properties");
+        if string_at(&p, "layer").as_deref() != Some("road") {
+            continue;
+        }
+        let (Some(name), class) = (
+            string_at(&p, "name"),
+            string_at(&p, "class").unwrap_or_default(),
+        ) else {
+            continue;
+        };
+        if !matches!(class.as_str(), "major" | "secondary" | "minor") {
+            continue;
+        }
+        let g = get(&f, "geometry");
+        let coords = js_sys::Array::from(&get(&g, "coordinates"));
+        let parts: Vec<JsValue> = match string_at(&g, "type").as_deref() {
+            Some("LineString") => vec![coords.into()],
+            Some("MultiLineString") => coords.iter().collect(),
+            _ => continue,
+        };
+        for part in parts {
+            let points = js_sys::Array::from(&part)
+                .iter()
+                .filter_map(|c| {
+                    let c = js_sys::Array::from(&c);
+                    Some((c.get(0).as_f64()?, c.get(1).as_f64()?))
+                })
+                .collect();
+            lines.push(NamedLine {
+                name: name.clone(),
+                class: class.clone(),
+                points,
+            });
+        }
+    }
+    lines
+}
+
+/// Where street names go: the longest named stretches first, each name where it fits and
+/// clear of the others.
+pub fn place_labels(lines: Vec<NamedLine>) -> Vec<RoadLabel> {
+    // (length, label) for every named street line.
+    let mut candidates: Vec<(f64, RoadLabel)> = Vec::new();
+    for line in lines {
+        let width = name_width(line.name.trim());
+        if !matches!(line.class.as_str(), "major" | "secondary" | "minor")
             || width == 0.0
             || width > MAX_NAME_WIDTH
         {
             continue;
         }
-        let lines = match f.geometry {
-            Some(Geometry::LineString { coordinates }) => vec![coordinates],
-            Some(Geometry::MultiLineString { coordinates }) => coordinates,
-            _ => continue,
-        };
-        for line in lines {
-            let pts: Vec<(f64, f64)> = line
-                .iter()
-                .filter(|c| c.len() >= 2)
-                .map(|c| (c[0], c[1]))
-                .collect();
-            if let Some((len, label)) = middle_of(&pts, &name, class != "minor") {
-                candidates.push((len, label));
-            }
+        if let Some((len, label)) = middle_of(&line.points, &line.name, line.class != "minor") {
+            candidates.push((len, label));
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0));

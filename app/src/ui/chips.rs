@@ -24,8 +24,12 @@ pub fn Chips(route: RwSignal<Route>, rules: Signal<Option<Rules>>) -> impl IntoV
         })
     };
     // A chip chosen from the URL may sit far right: scroll it into view.
+    // Not for "全部", the first chip, always in view: scrolling forces a layout of the whole
+    // page, which costs a phone a tenth of a second while it is loading.
     Effect::new(move |_| {
-        let _ = current();
+        if current().is_none() {
+            return;
+        }
         if let Some(row) = row.get() {
             if let Ok(Some(chip)) = row.query_selector(".chip[aria-pressed=\"true\"]") {
                 let opts = web_sys::ScrollIntoViewOptions::new();

@@ -49,7 +49,7 @@ const OSM_ATTRIBUTION: &str =
 pub struct MapView {
     map: Map,
     outlets: Rc<OutletLayer>,
-    basemap: Rc<RefCell<Option<Basemap>>>,
+    basemap: Rc<RefCell<Option<Rc<Basemap>>>>,
     rings: LayerGroup,
     ring_labels: LayerGroup,
     ring_renderer: Svg,
@@ -204,7 +204,7 @@ impl MapView {
         });
         map.on("dblclick", on_dblclick.as_ref());
 
-        let basemap: Rc<RefCell<Option<Basemap>>> = Rc::default();
+        let basemap: Rc<RefCell<Option<Rc<Basemap>>>> = Rc::default();
         let (bm, m) = (basemap.clone(), map.clone());
         let on_zoom = Closure::<dyn Fn(JsValue)>::new(move |_| {
             let z = m.get_zoom();
@@ -371,15 +371,13 @@ impl MapView {
         TileLayer::new_options(url, &opts).add_to(&self.map);
     }
 
-    /// Draws the bundled basemap (once).
-    pub fn draw_basemap(&self, text: &str) {
+    /// Draws the bundled basemap (parsed GeoJSON) once, slice by slice; `on_done` runs when it
+    /// is all drawn.
+    pub fn draw_basemap(&self, data: &JsValue, on_done: impl FnOnce() + 'static) {
         if self.basemap.borrow().is_some() {
             return;
         }
-        let Ok(data) = js_sys::JSON::parse(text) else {
-            return;
-        };
-        *self.basemap.borrow_mut() = Some(Basemap::draw(&self.map, &data, text));
+        *self.basemap.borrow_mut() = Some(Basemap::draw(&self.map, data, on_done));
     }
 
     /// The circle's outline, with the land outside it washed out so the circle stands out.

@@ -83,6 +83,10 @@ pub fn mount() {
     console_error_panic_hook::set_once();
     i18n::init();
     leptos::mount::mount_to_body(App);
+    // The app now covers the loading screen from index.html; screen readers skip it from here.
+    if let Some(splash) = document().get_element_by_id("splash") {
+        let _ = splash.set_attribute("aria-hidden", "true");
+    }
 }
 
 /// The part of the map not covered by the sample banner or the outlet card, in map pixels.
@@ -280,8 +284,7 @@ fn App() -> impl IntoView {
     }
 
     // Graph + snapping index + every outlet snapped, once the data and the bytes are here.
-    Effect::new(move |_| {
-        let Some(d) = ready_data() else { return };
+    let build_walk = move |d: Arc<Data>| {
         let built_for_this = walk.with_untracked(|w| match w {
             WalkState::Ready(_, for_data) => Arc::ptr_eq(for_data, &d),
             WalkState::Failed => true,
@@ -290,7 +293,7 @@ fn App() -> impl IntoView {
         if built_for_this {
             return;
         }
-        let next = graph.with(|g| match g.as_ref()? {
+        let next = graph.with_untracked(|g| match g.as_ref()? {
             Err(_) => Some(WalkState::Failed),
             Ok(g) => {
                 let max_snap = d.rules.walking.max_snap_m;
@@ -321,6 +324,14 @@ fn App() -> impl IntoView {
             }
             walk.set(next);
         }
+    };
+    Effect::new(move |_| {
+        let Some(d) = ready_data() else { return };
+        if graph.with(Option::is_none) {
+            return;
+        }
+        // A task of its own (see the basemap): the biggest step after loading.
+        set_timeout(move || build_walk(d), Duration::ZERO);
     });
 
     // Only a chosen point goes into the URL (a tap, or a link's): the device position stays out
@@ -452,6 +463,7 @@ fn App() -> impl IntoView {
         let Some(net) = walk.with(WalkState::net) else {
             return;
         };
+        let speed_signal = speed;
         let Some(speed) = speed.get() else { return };
         let Some((minutes, buffer)) = rules.with(|r| {
             r.as_ref()
@@ -460,10 +472,21 @@ fn App() -> impl IntoView {
             return;
         };
         let limits: Vec<(u32, f32)> = minutes.iter().map(|&m| (m, limit_m(m, speed))).collect();
-        let t0 = api::now_ms();
-        let w = net.query(&o.snap, &limits, buffer);
-        last_query_ms.set_value(api::now_ms() - t0);
-        walks.set(Some(Arc::new(w)));
+        // In its own task, apart from building the net and drawing: short tasks keep taps quick.
+        // A newer origin or speed by then makes this one moot.
+        set_timeout(
+            move || {
+                if origin.get_untracked() != Some(o) || speed_signal.get_untracked() != Some(speed)
+                {
+                    return;
+                }
+                let t0 = api::now_ms();
+                let w = net.query(&o.snap, &limits, buffer);
+                last_query_ms.set_value(api::now_ms() - t0);
+                walks.set(Some(Arc::new(w)));
+            },
+            Duration::ZERO,
+        );
     });
 
     let walk_status = Signal::derive(move || {
@@ -662,6 +685,7 @@ fn App() -> impl IntoView {
     let map_view = RwSignal::new_local(None::<Rc<MapView>>);
     let basemap_drawn = RwSignal::new(false);
     let markers_drawn = RwSignal::new(false);
+    let marker_gen = StoredValue::new(0u32);
     let rings_drawn = RwSignal::new(false);
 
     // A tap on the map first closes what is open; otherwise it moves the origin there.
@@ -715,32 +739,43 @@ fn App() -> impl IntoView {
         if map_view.with_untracked(Option::is_some) {
             return;
         }
-        let mv = MapView::new(
-            &el,
-            d.circle.as_ref(),
-            move |id| selected.set(id),
-            on_map_tap,
+        // The map in a task of its own, after the page around it has been drawn.
+        set_timeout(
+            move || {
+                if map_view.with_untracked(Option::is_some) {
+                    return;
+                }
+                let mv = MapView::new(
+                    &el,
+                    d.circle.as_ref(),
+                    move |id| selected.set(id),
+                    on_map_tap,
+                );
+                if let Some(c) = &d.circle {
+                    mv.draw_circle(c);
+                }
+                if let Some(url) = &d.config.tile_url {
+                    mv.add_tiles(url, d.config.tile_attribution.as_deref());
+                    basemap_drawn.set(true);
+                }
+                map_view.set(Some(Rc::new(mv)));
+            },
+            Duration::ZERO,
         );
-        if let Some(c) = &d.circle {
-            mv.draw_circle(c);
-        }
-        if let Some(url) = &d.config.tile_url {
-            mv.add_tiles(url, d.config.tile_attribution.as_deref());
-            basemap_drawn.set(true);
-        }
-        map_view.set(Some(Rc::new(mv)));
     });
     Effect::new(move |_| {
         let Some(mv) = map_view.get() else { return };
         if basemap_drawn.get_untracked() {
             return;
         }
-        basemap.with(|b| {
-            if let Some(Ok(text)) = b {
-                mv.draw_basemap(text);
-                basemap_drawn.set(true);
-            }
-        });
+        let Some(data) = basemap.with(|b| b.as_ref().and_then(|b| b.as_ref().ok().cloned())) else {
+            return;
+        };
+        // Drawn slice by slice in tasks of their own, so the phone never stalls on drawing
+        // streets (long tasks make taps wait).
+        if !basemap_drawn.get_untracked() {
+            mv.draw_basemap(&data, move || basemap_drawn.set(true));
+        }
     });
     Effect::new(move |_| {
         let (Some(mv), Some(d)) = (map_view.get(), ready_data()) else {
@@ -757,8 +792,18 @@ fn App() -> impl IntoView {
                 })
                 .collect()
         });
-        mv.set_outlets(specs);
-        markers_drawn.set(true);
+        // Markers in a task of their own too; only the latest set is drawn.
+        marker_gen.update_value(|g| *g += 1);
+        let gen = marker_gen.get_value();
+        set_timeout(
+            move || {
+                if marker_gen.get_value() == gen {
+                    mv.set_outlets(specs);
+                    markers_drawn.set(true);
+                }
+            },
+            Duration::ZERO,
+        );
     });
     // The rings and the origin pin.
     Effect::new(move |_| {

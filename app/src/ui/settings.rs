@@ -35,20 +35,21 @@ pub fn SettingsButtons(elderly: RwSignal<bool>) -> impl IntoView {
                 class="setting setting--elderly"
                 data-testid="elderly-toggle"
                 aria-pressed=move || if elderly.get() { "true" } else { "false" }
-                aria-label=tr("长辈模式：大字、高对比、按老人步速算时间", "Elderly mode: large text, high contrast, slower walking speed")
                 on:click=move |_| elderly.update(|e| *e = !*e)
             >
+                // The name read out starts with the visible word (WCAG 2.5.3).
                 <span class="setting-icon" aria-hidden="true">{tr("大", "A")}</span>
-                <span class="setting-text" aria-hidden="true">{tr("长辈", "Large")}</span>
+                <span class="setting-text">{tr("长辈", "Large")}</span>
+                <span class="sr-only">{tr("模式：大字、高对比、按老人步速算时间", " text mode: high contrast, slower walking speed")}</span>
             </button>
             <button
                 class="setting setting--lang"
                 data-testid="lang-toggle"
                 lang=if english { "zh-CN" } else { "en" }
-                aria-label=if english { "切换到中文" } else { "Switch to English" }
                 on:click=move |_| i18n::switch_to(!english)
             >
                 {if english { "中文" } else { "EN" }}
+                <span class="sr-only">{if english { "：切换到中文" } else { ": switch to English" }}</span>
             </button>
         </div>
     }

@@ -170,7 +170,12 @@ pub fn Sheet(
     }
     };
 
+    // Rows exist only while the list is open: hundreds of rows, rebuilt whenever walks, hours
+    // or the clock change, would otherwise cost a phone the first seconds after loading.
     let list = move || {
+        if !expanded.get() {
+            return ().into_any();
+        }
         let rows = rows.get();
         if rows.is_empty() {
             let text = empty
