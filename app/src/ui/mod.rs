@@ -40,7 +40,7 @@ mod walking;
 use crate::domain::{
     open_state, Circle, ClientConfig, OpenState, Query, Rules, SearchTerms, StoredOutlet,
 };
-use crate::walk::SnapError;
+use crate::walk::{SnapError, SnapIndex};
 use api::LoadError;
 use card::{display_name, CardHours, OutletCard};
 use chips::Chips;
@@ -284,6 +284,19 @@ fn App() -> impl IntoView {
     }
 
     // Graph + snapping index + every outlet snapped, once the data and the bytes are here.
+    let install = move |net: WalkNet, d: Arc<Data>| {
+        let net = Rc::new(net);
+        bench::install(net.clone(), move || bench::BenchInput {
+            origin: origin.with_untracked(|o| o.map(|o| (o.snap, o.point))),
+            speed_mps: speed.get_untracked().unwrap_or(1.25),
+            buffer_m: rules
+                .with_untracked(|r| r.as_ref().map_or(40.0, |r| r.walking.ring_buffer_m)),
+            minute_choices: choices.get_untracked(),
+            last_query_ms: last_query_ms.get_value(),
+        });
+        walk.set(WalkState::Ready(net, d));
+    };
+    // In three tasks (decode, index, snap the outlets), each short enough not to hold up a tap.
     let build_walk = move |d: Arc<Data>| {
         let built_for_this = walk.with_untracked(|w| match w {
             WalkState::Ready(_, for_data) => Arc::ptr_eq(for_data, &d),
@@ -293,37 +306,61 @@ fn App() -> impl IntoView {
         if built_for_this {
             return;
         }
-        let next = graph.with_untracked(|g| match g.as_ref()? {
-            Err(_) => Some(WalkState::Failed),
-            Ok(g) => {
-                let max_snap = d.rules.walking.max_snap_m;
-                match WalkNet::build(&g.bytes, &d.outlets, max_snap, api::now_ms) {
-                    Ok(mut net) if net.graph.edge_count() > 0 => {
-                        net.stats.fetch_ms = g.fetch_ms;
-                        net.stats.wire_bytes = g.wire_bytes;
-                        Some(WalkState::Ready(Rc::new(net), d.clone()))
-                    }
-                    Ok(_) => Some(WalkState::Failed),
-                    Err(e) => {
-                        leptos::logging::warn!("walk graph: {e}");
-                        Some(WalkState::Failed)
-                    }
-                }
-            }
+        let Some(loaded) = graph.with_untracked(|g| {
+            g.as_ref()
+                .map(|g| g.as_ref().ok().map(|g| (g.fetch_ms, g.wire_bytes)))
+        }) else {
+            return;
+        };
+        let Some((fetch_ms, wire_bytes)) = loaded else {
+            walk.set(WalkState::Failed);
+            return;
+        };
+        let t0 = api::now_ms();
+        let decoded = graph.with_untracked(|g| match g {
+            Some(Ok(g)) => Some((WalkNet::decode(&g.bytes), g.bytes.len())),
+            _ => None,
         });
-        if let Some(next) = next {
-            if let Some(net) = next.net() {
-                bench::install(net, move || bench::BenchInput {
-                    origin: origin.with_untracked(|o| o.map(|o| (o.snap, o.point))),
-                    speed_mps: speed.get_untracked().unwrap_or(1.25),
-                    buffer_m: rules
-                        .with_untracked(|r| r.as_ref().map_or(40.0, |r| r.walking.ring_buffer_m)),
-                    minute_choices: choices.get_untracked(),
-                    last_query_ms: last_query_ms.get_value(),
-                });
+        let (g, graph_bytes) = match decoded {
+            Some((Ok(g), n)) if g.edge_count() > 0 => (g, n),
+            Some((Err(e), _)) => {
+                leptos::logging::warn!("walk graph: {e}");
+                walk.set(WalkState::Failed);
+                return;
             }
-            walk.set(next);
-        }
+            _ => {
+                walk.set(WalkState::Failed);
+                return;
+            }
+        };
+        let decode_ms = api::now_ms() - t0;
+        set_timeout(
+            move || {
+                let t1 = api::now_ms();
+                let index = SnapIndex::new(g);
+                let index_ms = api::now_ms() - t1;
+                set_timeout(
+                    move || {
+                        let t2 = api::now_ms();
+                        let mut net =
+                            WalkNet::assemble(g, index, &d.outlets, d.rules.walking.max_snap_m);
+                        let snaps_ms = api::now_ms() - t2;
+                        net.stats = walking::LoadStats {
+                            graph_bytes,
+                            wire_bytes,
+                            fetch_ms,
+                            ready_ms: decode_ms + index_ms + snaps_ms,
+                            decode_ms,
+                            index_ms,
+                            snaps_ms,
+                        };
+                        install(net, d);
+                    },
+                    Duration::ZERO,
+                );
+            },
+            Duration::ZERO,
+        );
     };
     Effect::new(move |_| {
         let Some(d) = ready_data() else { return };

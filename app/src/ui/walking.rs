@@ -64,6 +64,8 @@ impl WalkNet {
     /// Builds everything a query needs. The graph lives as long as the page (it is loaded once),
     /// which lets one `Search` borrow it for good.
     /// `now` is a millisecond clock (`performance.now()` in the browser) for the load stats.
+    /// (The page runs the three steps in tasks of their own; this is them in one go.)
+    #[cfg(test)]
     pub fn build(
         bytes: &[u8],
         outlets: &[StoredOutlet],
@@ -71,10 +73,35 @@ impl WalkNet {
         now: impl Fn() -> f64,
     ) -> Result<WalkNet, GraphError> {
         let t0 = now();
-        let graph: &'static Graph = Box::leak(Box::new(Graph::from_bytes(bytes)?));
+        let graph = Self::decode(bytes)?;
         let t1 = now();
         let index = SnapIndex::new(graph);
         let t2 = now();
+        let mut net = Self::assemble(graph, index, outlets, max_snap_m);
+        let t3 = now();
+        net.stats = LoadStats {
+            graph_bytes: bytes.len(),
+            ready_ms: t3 - t0,
+            decode_ms: t1 - t0,
+            index_ms: t2 - t1,
+            snaps_ms: t3 - t2,
+            ..LoadStats::default()
+        };
+        Ok(net)
+    }
+
+    /// Step one of three (the page runs each in a task of its own): the graph, kept for good.
+    pub fn decode(bytes: &[u8]) -> Result<&'static Graph, GraphError> {
+        Ok(Box::leak(Box::new(Graph::from_bytes(bytes)?)))
+    }
+
+    /// Step three, after `SnapIndex::new(graph)`: every outlet snapped, and the search.
+    pub fn assemble(
+        graph: &'static Graph,
+        index: SnapIndex,
+        outlets: &[StoredOutlet],
+        max_snap_m: f64,
+    ) -> WalkNet {
         let outlet_points: Vec<[f64; 2]> = outlets
             .iter()
             .map(|o| [o.outlet.lon, o.outlet.lat])
@@ -83,24 +110,15 @@ impl WalkNet {
             .iter()
             .map(|&p| index.snap(graph, p, max_snap_m).ok())
             .collect();
-        let search = RefCell::new(Search::new(graph));
-        let t3 = now();
-        Ok(WalkNet {
+        WalkNet {
             graph,
             index,
-            search,
+            search: RefCell::new(Search::new(graph)),
             outlet_snaps,
             outlet_points,
             max_snap_m,
-            stats: LoadStats {
-                graph_bytes: bytes.len(),
-                ready_ms: t3 - t0,
-                decode_ms: t1 - t0,
-                index_ms: t2 - t1,
-                snaps_ms: t3 - t2,
-                ..LoadStats::default()
-            },
-        })
+            stats: LoadStats::default(),
+        }
     }
 
     /// The walking route from `origin` (the point and its snap) to outlet `i` of the data.
