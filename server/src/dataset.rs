@@ -3,7 +3,7 @@
 
 use crate::streets::Streets;
 use app::domain::circle::DEFAULT_TIMEZONE;
-use app::domain::{Circle, GeoPolygon};
+use app::domain::{bbox, Circle, GeoPolygon};
 use geo::{ConvexHull, MultiPoint, Point};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -121,7 +121,7 @@ fn parse_circles(text: &[u8]) -> Result<Vec<Circle>, String> {
                 )
             })?;
             Ok(Circle {
-                bbox: ring_bbox(&ring),
+                bbox: bbox::around(ring.iter().copied()),
                 id: c.id,
                 name_zh: c.name_zh,
                 name_en: c.name_en,
@@ -144,25 +144,6 @@ fn polygon_ring(geometry: &serde_json::Value) -> Option<Vec<[f64; 2]>> {
     (ring.len() >= 4).then_some(ring)
 }
 
-fn ring_bbox(ring: &[[f64; 2]]) -> [f64; 4] {
-    ring.iter().fold(
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        |b, p| {
-            [
-                b[0].min(p[0]),
-                b[1].min(p[1]),
-                b[2].max(p[0]),
-                b[3].max(p[1]),
-            ]
-        },
-    )
-}
-
 /// A folder without `circles.json`: one circle over the street network's convex hull. Its
 /// population is unknown, and says so; its time zone is the default (China).
 fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
@@ -174,7 +155,7 @@ fn derived_circle(name: &str, streets: &Streets) -> Result<Circle, String> {
     }
     let hull = points.convex_hull();
     let ring: Vec<[f64; 2]> = hull.exterior().coords().map(|c| [c.x, c.y]).collect();
-    let bbox = ring_bbox(&ring);
+    let bbox = bbox::around(ring.iter().copied());
     Ok(Circle {
         id: name.to_string(),
         name_zh: name.to_string(),

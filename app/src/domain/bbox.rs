@@ -2,6 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
+/// `[west, south, east, north]` around lon/lat points (infinite, inside out, for none).
+pub fn around(points: impl IntoIterator<Item = [f64; 2]>) -> [f64; 4] {
+    points.into_iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        },
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BBox {
     pub west: f64,
@@ -63,6 +83,13 @@ impl BBox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn around_points() {
+        let pts = [[121.44, 31.25], [121.42, 31.26], [121.45, 31.23]];
+        assert_eq!(around(pts), [121.42, 31.23, 121.45, 31.26]);
+        assert_eq!(around([[1.0, 2.0]]), [1.0, 2.0, 1.0, 2.0]);
+    }
 
     #[test]
     fn parses_and_rejects() {

@@ -123,7 +123,8 @@ impl HoursEntry {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Hours {
-    pub outlets: HashMap<String, HoursEntry>,
+    /// By outlet id (JSON object keys are strings; serde reads them as numbers).
+    pub outlets: HashMap<i64, HoursEntry>,
 }
 
 /// Open intervals of every outlet around `date` (the phone's local date, YYYY-MM-DD).

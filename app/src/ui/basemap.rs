@@ -143,6 +143,8 @@ impl Basemap {
         // Thousands of small features as thousands of Leaflet layers cost a phone seconds; one
         // multi-geometry per pass and road class draws the same in a few dozen.
         let mut groups: Vec<(usize, String, bool, js_sys::Array)> = Vec::new();
+        // The street names come from the same pass over the features.
+        let mut lines = Vec::new();
         let features = js_sys::Reflect::get(data, &"features".into())
             .map(|f| js_sys::Array::from(&f))
             .unwrap_or_default();
@@ -155,6 +157,11 @@ impl Basemap {
             let Ok(coords) = js_sys::Reflect::get(&g, &"coordinates".into()) else {
                 continue;
             };
+            if layer == "road" && labelled(&class) {
+                if let Some(name) = string_at(&p, "name") {
+                    named_lines(name, &class, &kind, &coords, &mut lines);
+                }
+            }
             let area = kind.ends_with("Polygon");
             for (i, pass) in PASSES.iter().enumerate() {
                 if !in_pass(*pass, &layer, &class) {
@@ -187,7 +194,7 @@ impl Basemap {
             a.0.cmp(&b.0)
                 .then(road_look(&a.1).0.total_cmp(&road_look(&b.1).0))
         });
-        let slices: Vec<(usize, js_sys::Array)> = groups
+        let pieces: Vec<(usize, JsValue)> = groups
             .into_iter()
             .map(|(i, class, area, parts)| {
                 let geometry = object(&[
@@ -207,7 +214,7 @@ impl Basemap {
                     ("properties", object(&[("class", class.into())])),
                     ("geometry", geometry),
                 ]);
-                (i, js_sys::Array::of1(&feature))
+                (i, feature)
             })
             .collect();
         let basemap = Rc::new(Basemap {
@@ -217,8 +224,8 @@ impl Basemap {
             labels: RefCell::default(),
         });
         let map = map.clone();
-        let queue = Rc::new(RefCell::new(slices.into_iter()));
-        next_slice(basemap.clone(), queue, map, data.clone(), Box::new(on_done));
+        let queue = Rc::new(RefCell::new(pieces.into_iter()));
+        next_piece(basemap.clone(), queue, map, lines, Box::new(on_done));
         basemap
     }
 
@@ -235,21 +242,28 @@ impl Basemap {
     }
 }
 
-type Slices = Rc<RefCell<std::vec::IntoIter<(usize, js_sys::Array)>>>;
+/// (pass, one merged feature) still to draw.
+type Pieces = Rc<RefCell<std::vec::IntoIter<(usize, JsValue)>>>;
 
-/// Draws the next slice in a new task; after the last, the street names, then `on_done`.
-fn next_slice(b: Rc<Basemap>, queue: Slices, map: Map, data: JsValue, on_done: Box<dyn FnOnce()>) {
+/// Draws the next piece in a new task; after the last, the street names, then `on_done`.
+fn next_piece(
+    b: Rc<Basemap>,
+    queue: Pieces,
+    map: Map,
+    lines: Vec<NamedLine>,
+    on_done: Box<dyn FnOnce()>,
+) {
     leptos::prelude::set_timeout(
         move || {
             let next = queue.borrow_mut().next();
             match next {
-                Some((i, slice)) => {
-                    b.layers[i].add_data(&slice);
-                    next_slice(b, queue, map, data, on_done);
+                Some((i, feature)) => {
+                    b.layers[i].add_data(&feature);
+                    next_piece(b, queue, map, lines, on_done);
                 }
                 None => {
                     // Street names go in the "labels" pane: above the roads, below the markers.
-                    let labels = place_labels(named_lines(&data))
+                    let labels = place_labels(lines)
                         .iter()
                         .map(|l| label_marker(&map, l))
                         .collect();
@@ -394,49 +408,34 @@ pub fn road_labels(geojson_text: &str) -> Vec<RoadLabel> {
     place_labels(lines)
 }
 
-/// Named street lines read straight from the parsed GeoJSON in the browser (no round trip of
-/// a megabyte of text through Wasm).
-fn named_lines(data: &JsValue) -> Vec<NamedLine> {
-    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap_or(JsValue::NULL);
-    let features = js_sys::Array::from(&get(data, "features"));
-    let mut lines = Vec::new();
-    for f in features.iter() {
-        let p = get(&f, "properties");
-        if string_at(&p, "layer").as_deref() != Some("road") {
-            continue;
-        }
-        let (Some(name), class) = (
-            string_at(&p, "name"),
-            string_at(&p, "class").unwrap_or_default(),
-        ) else {
-            continue;
-        };
-        if !matches!(class.as_str(), "major" | "secondary" | "minor") {
-            continue;
-        }
-        let g = get(&f, "geometry");
-        let coords = js_sys::Array::from(&get(&g, "coordinates"));
-        let parts: Vec<JsValue> = match string_at(&g, "type").as_deref() {
-            Some("LineString") => vec![coords.into()],
-            Some("MultiLineString") => coords.iter().collect(),
-            _ => continue,
-        };
-        for part in parts {
-            let points = js_sys::Array::from(&part)
-                .iter()
-                .filter_map(|c| {
-                    let c = js_sys::Array::from(&c);
-                    Some((c.get(0).as_f64()?, c.get(1).as_f64()?))
-                })
-                .collect();
-            lines.push(NamedLine {
-                name: name.clone(),
-                class: class.clone(),
-                points,
-            });
-        }
+/// Road classes whose names are written on the map.
+fn labelled(class: &str) -> bool {
+    matches!(class, "major" | "secondary" | "minor")
+}
+
+/// The named lines of one road feature, read from the parsed GeoJSON (no round trip of a
+/// megabyte of text through Wasm): `coords` and `kind` are its geometry's.
+fn named_lines(name: String, class: &str, kind: &str, coords: &JsValue, out: &mut Vec<NamedLine>) {
+    let coords = js_sys::Array::from(coords);
+    let parts: Vec<JsValue> = match kind {
+        "LineString" => vec![coords.into()],
+        "MultiLineString" => coords.iter().collect(),
+        _ => return,
+    };
+    for part in parts {
+        let points = js_sys::Array::from(&part)
+            .iter()
+            .filter_map(|c| {
+                let c = js_sys::Array::from(&c);
+                Some((c.get(0).as_f64()?, c.get(1).as_f64()?))
+            })
+            .collect();
+        out.push(NamedLine {
+            name: name.clone(),
+            class: class.to_string(),
+            points,
+        });
     }
-    lines
 }
 
 /// Where street names go: the longest named stretches first, each name where it fits and
@@ -446,10 +445,7 @@ pub fn place_labels(lines: Vec<NamedLine>) -> Vec<RoadLabel> {
     let mut candidates: Vec<(f64, RoadLabel)> = Vec::new();
     for line in lines {
         let width = name_width(line.name.trim());
-        if !matches!(line.class.as_str(), "major" | "secondary" | "minor")
-            || width == 0.0
-            || width > MAX_NAME_WIDTH
-        {
+        if !labelled(&line.class) || width == 0.0 || width > MAX_NAME_WIDTH {
             continue;
         }
         if let Some((len, label)) = middle_of(&line.points, &line.name, line.class != "minor") {

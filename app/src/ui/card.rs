@@ -81,10 +81,9 @@ pub fn OutletCard(
         .services
         .iter()
         .map(|s| {
-            rules.service(s).map_or_else(
-                || s.clone(),
-                |k| pick(&k.name_zh, Some(&k.name_en)).to_string(),
-            )
+            rules
+                .service(s)
+                .map_or_else(|| s.clone(), |k| pick(&k.name_zh, &k.name_en).to_string())
         })
         .collect();
     let prices: Vec<(String, String)> = o

@@ -12,9 +12,7 @@ use leptos::prelude::*;
 pub fn Chips(route: RwSignal<Route>, rules: Signal<Option<Rules>>) -> impl IntoView {
     let row = NodeRef::<html::Div>::new();
     let choose = move |code: Option<String>| {
-        let next = route.with_untracked(|r| r.with_filter(code));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_filter(code)), false);
     };
     let current = move || {
         rules.with(|rules| {

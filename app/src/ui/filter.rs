@@ -34,28 +34,14 @@ impl Badge {
 pub fn category_badge(rules: &Rules, code: &str) -> Badge {
     rules.category(code).map_or_else(
         || Badge::unknown(code),
-        |c| {
-            Badge::new(
-                &c.code,
-                pick(&c.name_zh, Some(&c.name_en)),
-                &c.color,
-                &c.glyph,
-            )
-        },
+        |c| Badge::new(&c.code, pick(&c.name_zh, &c.name_en), &c.color, &c.glyph),
     )
 }
 
 pub fn kind_badge(rules: &Rules, code: &str) -> Badge {
     rules.repair_kind(code).map_or_else(
         || Badge::unknown(code),
-        |k| {
-            Badge::new(
-                &k.code,
-                pick(&k.name_zh, Some(&k.name_en)),
-                &k.color,
-                &k.glyph,
-            )
-        },
+        |k| Badge::new(&k.code, pick(&k.name_zh, &k.name_en), &k.color, &k.glyph),
     )
 }
 

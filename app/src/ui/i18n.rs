@@ -40,11 +40,13 @@ pub fn tr(zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// A name from the rules or the data, which carry both languages; English falls back to Chinese.
-pub fn pick<'a>(zh: &'a str, en: Option<&'a str>) -> &'a str {
-    match en.filter(|e| is_en() && !e.trim().is_empty()) {
-        Some(en) => en,
-        None => zh,
+/// A name from the rules or the data, which carry both languages; an empty English name falls
+/// back to the Chinese.
+pub fn pick<'a>(zh: &'a str, en: &'a str) -> &'a str {
+    if is_en() && !en.trim().is_empty() {
+        en
+    } else {
+        zh
     }
 }
 

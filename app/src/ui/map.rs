@@ -8,7 +8,7 @@ use super::i18n::tr;
 use super::leaflet_ext::{attribution_control, div_icon, geo_json, object, string_at};
 use super::markers::MarkerSpec;
 use super::outlet_layer::OutletLayer;
-use crate::domain::Circle;
+use crate::domain::{bbox, Circle};
 use js_sys::{Array, Reflect};
 use leaflet::{
     DivIconOptions, LatLng, LatLngBounds, LayerGroup, Map, MapOptions, Marker, MarkerOptions,
@@ -431,13 +431,17 @@ impl MapView {
         self.outlets.highlight(id);
     }
 
-    /// Draws a walking route (lon/lat points) or removes it; a new route is fitted into the
-    /// band of the map the resident can see (`top`..`bottom` in container pixels).
-    pub fn set_route(&self, points: Option<&[[f64; 2]]>, top: f64, bottom: f64) {
+    pub fn clear_route(&self) {
         self.route.clear_layers();
-        let Some(points) = points.filter(|p| p.len() >= 2) else {
+    }
+
+    /// Draws a walking route (lon/lat points) in place of any other, fitted into the band of
+    /// the map the resident can see (`top`..`bottom` in container pixels).
+    pub fn set_route(&self, points: &[[f64; 2]], top: f64, bottom: f64) {
+        self.route.clear_layers();
+        if points.len() < 2 {
             return;
-        };
+        }
         let line = format!(
             "{{\"type\":\"LineString\",\"coordinates\":{}}}",
             coords_json(points)
@@ -469,14 +473,9 @@ impl MapView {
             )
             .add_to_layer_group(&self.route);
         }
-        let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for p in points {
-            (w, e) = (w.min(p[0]), e.max(p[0]));
-            (s, n) = (s.min(p[1]), n.max(p[1]));
-        }
         let height = self.map.get_size().y();
         self.map.fit_bounds_with_options(
-            &bounds([w, s, e, n]),
+            &bounds(bbox::around(points.iter().copied())),
             &object(&[
                 ("paddingTopLeft", pair(24.0, top + 24.0)),
                 (

@@ -191,13 +191,12 @@ fn App() -> impl IntoView {
     // could not read the hours text.
     let open_of = move |o: &StoredOutlet| -> (OpenState, bool) {
         let now = clock.get();
-        let soon =
-            rules.with(|r| r.as_ref().map_or(30, |r| r.hours.closes_soon_minutes)) as i64 * 60;
+        let soon = rules.with(|r| r.as_ref().map_or(30 * 60, |r| r.hours.closes_soon_s()));
         hours.with(|h| {
             let entry = h
                 .as_ref()
                 .and_then(|h| h.as_ref().ok())
-                .and_then(|h| h.outlets.get(&o.id.to_string()));
+                .and_then(|h| h.outlets.get(&o.id));
             match entry {
                 Some(e) => match e.schedule() {
                     Some(s) => (open_state(Some(&s), now, soon), false),
@@ -306,24 +305,20 @@ fn App() -> impl IntoView {
         if built_for_this {
             return;
         }
-        let Some(loaded) = graph.with_untracked(|g| {
-            g.as_ref()
-                .map(|g| g.as_ref().ok().map(|g| (g.fetch_ms, g.wire_bytes)))
+        let t0 = api::now_ms();
+        let Some(decoded) = graph.with_untracked(|g| {
+            g.as_ref().map(|g| {
+                g.as_ref().ok().map(|g| {
+                    let net = WalkNet::decode(&g.bytes);
+                    (net, g.bytes.len(), g.fetch_ms, g.wire_bytes)
+                })
+            })
         }) else {
             return;
         };
-        let Some((fetch_ms, wire_bytes)) = loaded else {
-            walk.set(WalkState::Failed);
-            return;
-        };
-        let t0 = api::now_ms();
-        let decoded = graph.with_untracked(|g| match g {
-            Some(Ok(g)) => Some((WalkNet::decode(&g.bytes), g.bytes.len())),
-            _ => None,
-        });
-        let (g, graph_bytes) = match decoded {
-            Some((Ok(g), n)) if g.edge_count() > 0 => (g, n),
-            Some((Err(e), _)) => {
+        let (g, graph_bytes, fetch_ms, wire_bytes) = match decoded {
+            Some((Ok(g), n, fetch, wire)) if g.edge_count() > 0 => (g, n, fetch, wire),
+            Some((Err(e), ..)) => {
                 leptos::logging::warn!("walk graph: {e}");
                 walk.set(WalkState::Failed);
                 return;
@@ -376,9 +371,11 @@ fn App() -> impl IntoView {
     let set_origin = move |o: Origin| {
         origin.set(Some(o));
         let chosen = matches!(o.kind, OriginKind::Tap | OriginKind::Link);
-        let next = route.with_untracked(|r| r.with_from(chosen.then_some(o.point)));
-        route::write(&next, false);
-        route.set(next);
+        route::set(
+            route,
+            route.with_untracked(|r| r.with_from(chosen.then_some(o.point))),
+            false,
+        );
     };
     let centre = move |net: &WalkNet, d: &Data, why: CentreWhy| -> Option<Origin> {
         let point = round6(
@@ -541,9 +538,7 @@ fn App() -> impl IntoView {
         choices.with(|c| c.contains(&m)).then_some(m)
     });
     let set_minutes = Callback::new(move |m: Option<u32>| {
-        let next = route.with_untracked(|r| r.with_minutes(m));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_minutes(m)), false);
     });
 
     // Indices of the outlets the current view, chip and walking filter show.
@@ -652,8 +647,7 @@ fn App() -> impl IntoView {
             if bad_minutes {
                 next.minutes = None;
             }
-            route::write(&next, false);
-            route.set(next);
+            route::set(route, next, false);
         }
     });
     // ---- Coverage gaps of the chosen category (circle map only) ------------------------
@@ -699,9 +693,7 @@ fn App() -> impl IntoView {
         gap_view.set(Some(view));
     });
     let set_gaps = Callback::new(move |on: bool| {
-        let next = route.with_untracked(|r| r.with_gaps(on));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_gaps(on)), false);
     });
 
     // A new view or chip closes the card of the previous choice.
@@ -808,11 +800,9 @@ fn App() -> impl IntoView {
         let Some(data) = basemap.with(|b| b.as_ref().and_then(|b| b.as_ref().ok().cloned())) else {
             return;
         };
-        // Drawn slice by slice in tasks of their own, so the phone never stalls on drawing
-        // streets (long tasks make taps wait).
-        if !basemap_drawn.get_untracked() {
-            mv.draw_basemap(&data, move || basemap_drawn.set(true));
-        }
+        // Drawn piece by piece in tasks of their own, so the phone never stalls on drawing
+        // streets (long tasks make taps wait); a second call draws nothing.
+        mv.draw_basemap(&data, move || basemap_drawn.set(true));
     });
     Effect::new(move |_| {
         let (Some(mv), Some(d)) = (map_view.get(), ready_data()) else {
@@ -903,10 +893,9 @@ fn App() -> impl IntoView {
     });
     Effect::new(move |_| {
         let Some(mv) = map_view.get() else { return };
-        let (top, bottom) = visible_band();
         let Some(id) = route_for.get() else {
             route_text.set(None);
-            mv.set_route(None, top, bottom);
+            mv.clear_route();
             return;
         };
         let (Some(net), Some(d), Some(o)) = (
@@ -930,7 +919,7 @@ fn App() -> impl IntoView {
                 // After the card has gone, so the route fits the map the resident sees.
                 request_animation_frame(move || {
                     let (top, bottom) = visible_band();
-                    mv.set_route(Some(&r.points), top, bottom);
+                    mv.set_route(&r.points, top, bottom);
                 });
             }
             None => say(tr(
@@ -957,8 +946,7 @@ fn App() -> impl IntoView {
             look: open_text::look(state, clock.get_untracked(), open_text::device_local),
             unreadable,
         };
-        let can_route = walk.with(|w| matches!(w, WalkState::Ready(..)))
-            && origin.with(Option::is_some)
+        let can_route = origin.with(Option::is_some)
             && walk.with(|w| {
                 w.net()
                     .is_some_and(|n| n.outlet_snaps.get(i).is_some_and(Option::is_some))
@@ -997,16 +985,14 @@ fn App() -> impl IntoView {
         ready_data().and_then(|d| {
             d.circle
                 .as_ref()
-                .map(|c| i18n::pick(&c.name_zh, Some(&c.name_en)).to_string())
+                .map(|c| i18n::pick(&c.name_zh, &c.name_en).to_string())
         })
     });
     let loading = Signal::derive(move || data.with(Option::is_none));
     let has_data = Signal::derive(move || ready_data().is_some());
     let failed = Signal::derive(move || load_error.get().is_some());
     let show_all = Callback::new(move |_| {
-        let next = route.with_untracked(|r| r.with_filter(None));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_filter(None)), false);
     });
 
     // Empty walking filter: what to say, and the wider choice to offer.
@@ -1038,9 +1024,7 @@ fn App() -> impl IntoView {
         (!q.is_empty()).then(|| trf!("没有找到与“{q}”有关的网点", "Nothing found for “{q}”"))
     });
     let clear_search = Callback::new(move |_| {
-        let next = route.with_untracked(|r| r.with_query(""));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_query("")), false);
     });
     let empty_text = Signal::derive(move || {
         search_empty

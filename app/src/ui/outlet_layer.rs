@@ -6,6 +6,7 @@ use super::cluster::{cluster, Placed};
 use super::i18n::trf;
 use super::leaflet_ext::{div_icon, element, object};
 use super::markers::MarkerSpec;
+use crate::domain::bbox;
 use js_sys::{Array, Reflect};
 use leaflet::{
     DivIconOptions, LatLng, LatLngBounds, LayerGroup, Map, Marker, MarkerOptions, Point,
@@ -177,16 +178,11 @@ impl OutletLayer {
         icon.set_icon_anchor(Point::new(size / 2.0, size / 2.0));
         let opts = MarkerOptions::new();
         opts.set_icon(div_icon(&icon));
-        let (mut w, mut s, mut e, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for m in group {
-            (w, e) = (w.min(m.lon), e.max(m.lon));
-            (s, north) = (s.min(m.lat), north.max(m.lat));
+        let cluster_box = Array::new();
+        for v in bbox::around(group.iter().map(|m| [m.lon, m.lat])) {
+            cluster_box.push(&v.into());
         }
-        let bbox = Array::new();
-        for v in [w, s, e, north] {
-            bbox.push(&v.into());
-        }
-        let _ = Reflect::set(&opts, &"clusterBox".into(), &bbox);
+        let _ = Reflect::set(&opts, &"clusterBox".into(), &cluster_box);
         let marker = Marker::new_with_options(&LatLng::new(lat, lon), &opts);
         marker.on("click", self.on_cluster.as_ref());
         marker.on("keypress", self.on_cluster.as_ref());

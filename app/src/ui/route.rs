@@ -109,12 +109,7 @@ impl Route {
         } else {
             View::Circle
         };
-        let pairs: Vec<(&str, &str)> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .collect();
-        let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        let get = |key: &str| param(search, key);
         let filter = get(view.query_key())
             .map(str::to_string)
             // Codes are plain ASCII (the rules check this), so anything else is not a code.
@@ -232,12 +227,17 @@ pub fn current() -> Route {
 /// One parameter of the page's query string, decoded.
 pub fn query_param(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
+    param(&search, key).map(percent_decode)
+}
+
+/// The raw value of `key` in a query string (`?a=b&c=d`, with or without the `?`).
+fn param<'a>(search: &'a str, key: &str) -> Option<&'a str> {
     search
         .trim_start_matches('?')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == key)
-        .map(|(_, v)| percent_decode(v))
+        .map(|(_, v)| v)
 }
 
 /// Reloads the page without one query parameter (e.g. after a setting changed).
@@ -258,6 +258,13 @@ pub fn reload_without(key: &str) {
         format!("{path}?{}", kept.join("&"))
     };
     let _ = location.replace(&url);
+}
+
+/// Shows another route: written to the address bar (`push`: as a new history entry) and set.
+pub fn set(route: leptos::prelude::RwSignal<Route>, next: Route, push: bool) {
+    use leptos::prelude::Set;
+    write(&next, push);
+    route.set(next);
 }
 
 /// Writes the route to the address bar; `push` adds a history entry (for switching maps)

@@ -11,9 +11,7 @@ use leptos::prelude::*;
 pub fn SearchBox(route: RwSignal<Route>, #[prop(into)] on_submit: Callback<()>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let set = move |text: String| {
-        let next = route.with_untracked(|r| r.with_query(&text));
-        route::write(&next, false);
-        route.set(next);
+        route::set(route, route.with_untracked(|r| r.with_query(&text)), false);
     };
     let has_text = move || route.with(|r| !r.query.is_empty());
     view! {

@@ -17,9 +17,7 @@ pub fn Tabs(route: RwSignal<Route>) -> impl IntoView {
                 aria-selected=move || if selected() { "true" } else { "false" }
                 on:click=move |_| {
                     if !selected() {
-                        let next = route.with_untracked(|r| r.with_view(view));
-                        route::write(&next, true);
-                        route.set(next);
+                        route::set(route, route.with_untracked(|r| r.with_view(view)), true);
                     }
                 }
             >
