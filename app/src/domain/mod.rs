@@ -10,11 +10,12 @@ pub mod osm;
 pub mod outlet;
 pub mod rules;
 pub mod search;
+pub mod survey;
 
 pub use bbox::BBox;
 pub use circle::{Circle, ClientConfig, GeoPolygon};
 pub use cn_coords::{nav_links, NavLinks};
 pub use open_state::{open_state, OpenState, Schedule};
 pub use outlet::{Outlet, OutletCollection, OutletFeature, OutletSource, PriceItem, StoredOutlet};
-pub use rules::{Category, HoursRules, Kind, Rules, RulesError};
+pub use rules::{Category, HoursRules, Kind, PointsBand, Rules, RulesError, SurveyRules};
 pub use search::{Query, SearchTerms};

@@ -19,6 +19,7 @@ pub struct Rules {
     pub walking: Walking,
     pub rings: Rings,
     pub hours: HoursRules,
+    pub survey: SurveyRules,
     pub groups: BTreeMap<String, Group>,
     pub shortcuts: Shortcuts,
     pub repair_map: RepairMap,
@@ -112,6 +113,88 @@ pub struct Kind {
     pub glyph: String,
 }
 
+/// The satisfaction survey's yardsticks (好不好 items 2 and 3). Percentages are whole numbers so
+/// a threshold compares exactly (satisfied × 100 ≥ percent × answered), with no float edge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyRules {
+    /// A round's sample is valid from this share of the service population (3%).
+    pub sample_percent: u32,
+    /// The satisfaction goal (综合满意度 ≥ 90%).
+    pub target_percent: u32,
+    /// Points for a rate, highest band first; below every band, 0.
+    pub points: Vec<PointsBand>,
+    /// The points an item can earn at most (16).
+    pub max_points: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsBand {
+    pub min_percent: u32,
+    pub points: u32,
+}
+
+impl SurveyRules {
+    /// Responses needed for a valid sample: 3% of the population, rounded up.
+    pub fn sample_target(&self, population: u64) -> u64 {
+        (population * self.sample_percent as u64).div_ceil(100)
+    }
+
+    /// Whether `satisfied` of `answered` reaches `percent` (exact integer comparison).
+    pub fn reaches(satisfied: u64, answered: u64, percent: u32) -> bool {
+        answered > 0 && satisfied * 100 >= percent as u64 * answered
+    }
+
+    /// Points for a rate; 0 when the sample is invalid or nothing was answered.
+    pub fn points_for(&self, satisfied: u64, answered: u64, sample_valid: bool) -> u32 {
+        if !sample_valid {
+            return 0;
+        }
+        self.points
+            .iter()
+            .find(|b| Self::reaches(satisfied, answered, b.min_percent))
+            .map_or(0, |b| b.points)
+    }
+
+    /// (key at fault, message)
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        if self.sample_percent == 0 || self.sample_percent > 100 {
+            return Err((
+                "sample_percent",
+                format!(
+                    "survey.sample_percent must be between 1 and 100, not {}",
+                    self.sample_percent
+                ),
+            ));
+        }
+        if self.target_percent == 0 || self.target_percent > 100 {
+            return Err((
+                "target_percent",
+                format!(
+                    "survey.target_percent must be between 1 and 100, not {}",
+                    self.target_percent
+                ),
+            ));
+        }
+        let ordered = self
+            .points
+            .windows(2)
+            .all(|w| w[0].min_percent > w[1].min_percent && w[0].points > w[1].points);
+        let in_range = self
+            .points
+            .iter()
+            .all(|b| b.min_percent <= 100 && b.points <= self.max_points);
+        if self.points.is_empty() || !ordered || !in_range {
+            return Err((
+                "points",
+                "survey.points must list bands from the highest min_percent down, each with fewer points than the one before, percentages at most 100 and points at most max_points".to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A rules file that cannot be used, with the line (1-based) where the problem is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesError {
@@ -138,6 +221,7 @@ struct RulesFile {
     walking: Spanned<Walking>,
     rings: Spanned<Rings>,
     hours: Spanned<HoursRules>,
+    survey: Spanned<SurveyRules>,
     groups: BTreeMap<String, Spanned<Group>>,
     shortcuts: Spanned<Shortcuts>,
     repair_map: Spanned<RepairMap>,
@@ -274,6 +358,11 @@ impl Rules {
             ));
         }
 
+        file.survey
+            .get_ref()
+            .check()
+            .map_err(|(key, message)| err(file.survey.span(), key, message))?;
+
         for (code, group) in &file.groups {
             let ring = &group.get_ref().ring;
             if ring != "doorstep" && ring != "around_home" {
@@ -336,6 +425,7 @@ impl Rules {
             walking: file.walking.into_inner(),
             rings: file.rings.into_inner(),
             hours: file.hours.into_inner(),
+            survey: file.survey.into_inner(),
             groups: file
                 .groups
                 .into_iter()

@@ -1,0 +1,15 @@
+//! 满意度调查: the questionnaire (data, `app/survey.toml`), answers checked against it, and the
+//! indicators (业态满意率, 服务满意率, 综合满意度, sample validity, 好不好 points) computed from
+//! counters. Storage and HTTP live in the server; the form and charts in the client.
+
+pub mod answers;
+pub mod indicators;
+pub mod questionnaire;
+
+pub use super::rules::{Rules, SurveyRules};
+pub use answers::{check_answers, required_error, Answer, AnswerError, Answers};
+pub use indicators::{tally_keys, Indicators, Rate, Tally, TallyKey, RESPONSES};
+pub use questionnaire::{Indicator, Question, QuestionKind, Questionnaire, Role};
+
+#[cfg(test)]
+mod tests;
