@@ -213,7 +213,15 @@ def main():
         lines.append("```")
     else:
         lines.append("Not measured in this run: run the browser tests first (`bash scripts/test-all.sh`).")
-    Path(args.results).write_text("\n".join(lines) + "\n")
+    # Other benchmarks own marked sections of the same file (bench/survey.sh): keep them.
+    out = Path(args.results)
+    kept = ""
+    if out.exists():
+        text = out.read_text()
+        start, end = text.find("<!-- survey-bench:start -->"), text.find("<!-- survey-bench:end -->")
+        if 0 <= start < end:
+            kept = "\n" + text[start:end + len("<!-- survey-bench:end -->")] + "\n"
+    out.write_text("\n".join(lines) + "\n" + kept)
     print(f"wrote {args.results}")
 
 

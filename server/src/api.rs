@@ -1,23 +1,28 @@
-//! The JSON/GeoJSON API under `/api/`, and the built client for every other path.
+//! The JSON/GeoJSON API under `/api/` (survey and staff included), the survey bundle for its
+//! page paths, and the built client for every other path.
 
 use crate::cache_headers::{self, NO_CACHE};
 use crate::dataset::Dataset;
 use crate::db::{self, Db, OutletFilter};
 use crate::error::ApiError;
 use crate::hours::{self, HoursCache};
+use crate::json_body::BODY_LIMIT;
 use crate::params::Params;
 use crate::search_terms;
 use crate::static_files::{self, Precompressed};
 use crate::walk_api;
 use crate::walking::WalkNet;
+use crate::{staff, survey};
+use app::domain::survey::Questionnaire;
 use app::domain::{ClientConfig, OutletCollection, Rules};
-use axum::extract::{OriginalUri, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, OriginalUri, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeFile;
 use tower_http::set_header::SetResponseHeader;
@@ -34,6 +39,22 @@ pub struct AppState {
     pub hours: Arc<HoursCache>,
     /// The client's files compressed once (filled in the background after start).
     pub precompressed: Precompressed,
+    /// The satisfaction survey's questionnaire (bundled, or the city's own).
+    pub questionnaire: Arc<Questionnaire>,
+    pub security: Arc<Security>,
+}
+
+/// Settings for staff sessions and rate limits.
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// The database's hash key for rate-limited values (see `tokens::server_key`).
+    pub server_key: Vec<u8>,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy only).
+    pub trust_proxy: bool,
+    /// Mark the staff cookie `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
+    /// Open-mode survey answers per client address per 10 minutes.
+    pub open_mode_limit: u32,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -46,6 +67,11 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         HeaderValue::from_static(NO_CACHE),
     );
     let client = static_files::serve_dir(dist, state.precompressed.clone(), fallback);
+    let pages = SurveyPages {
+        survey: dist.join("s").join("index.html"),
+        main: dist.join("index.html"),
+    };
+    let page = get(move |request: Request| pages.clone().serve(request));
     Router::new()
         .route("/api/health", get(health))
         .route("/api/rules", get(rules))
@@ -59,15 +85,98 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/api/coverage", get(walk_api::coverage))
         .route("/api/hours", get(hours::hours))
         .route("/api/search-terms", get(search_terms::search_terms))
+        .route(
+            "/api/survey/questionnaire",
+            get(survey::handlers::questionnaire),
+        )
+        .route(
+            "/api/circles/{id}/survey",
+            get(survey::handlers::circle_survey),
+        )
+        .route(
+            "/api/circles/{id}/rounds",
+            get(survey::handlers::circle_rounds),
+        )
+        .route(
+            "/api/circles/{id}/responses",
+            post(survey::handlers::submit),
+        )
+        .route(
+            "/api/circles/{id}/indicators",
+            get(survey::handlers::indicators),
+        )
+        .route("/api/staff/login", post(staff::handlers::login))
+        .route("/api/staff/me", get(staff::handlers::me))
+        .route("/api/staff/logout", post(staff::handlers::logout))
+        .route("/api/staff/accounts", post(staff::handlers::add_account))
+        .route("/api/staff/circles", get(survey::admin::circles))
+        .route(
+            "/api/staff/circles/{id}/rounds",
+            post(survey::admin::open_round),
+        )
+        .route(
+            "/api/staff/rounds/{id}/close",
+            post(survey::admin::close_round),
+        )
+        .route(
+            "/api/staff/rounds/{id}/codes",
+            post(survey::admin::issue_codes).get(survey::admin::code_counts),
+        )
+        .route(
+            "/api/staff/circles/{id}/responses.csv",
+            get(survey::admin::responses_csv),
+        )
+        .route(
+            "/api/staff/circles/{id}/indicators.csv",
+            get(survey::admin::indicators_csv),
+        )
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
+        .route("/survey", page.clone())
+        .route("/survey/", page.clone())
+        .route("/survey/{*rest}", page.clone())
+        .route("/indicators", page.clone())
+        .route("/indicators/", page.clone())
+        .route("/indicators/{*rest}", page.clone())
+        .route("/staff", page.clone())
+        .route("/staff/", page.clone())
+        .route("/staff/{*rest}", page)
         .fallback_service(client)
+        // Every JSON body the API reads is small.
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Responses already compressed (the client's precompressed files) pass through as they
         // are; API answers are compressed here.
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(cache_headers::cache_control))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The survey, indicator and staff pages: the second client bundle's `dist/s/index.html`, or
+/// the main index.html where that bundle is not built. Revalidated each time, like the main
+/// index.html served for the map app's own routes.
+#[derive(Clone)]
+struct SurveyPages {
+    survey: PathBuf,
+    main: PathBuf,
+}
+
+impl SurveyPages {
+    async fn serve(self, request: Request) -> Response {
+        let file = if tokio::fs::try_exists(&self.survey).await.unwrap_or(false) {
+            self.survey
+        } else {
+            self.main
+        };
+        let mut response = match ServeFile::new(file).oneshot(request).await {
+            Ok(r) => r.into_response(),
+            Err(never) => match never {},
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+        response
+    }
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -9,8 +9,19 @@ use std::time::Duration;
 
 pub type Db = SqlitePool;
 
+/// How hard SQLite works to keep a commit through a power cut (its `synchronous` setting, in
+/// WAL mode). Both keep every commit through a crash of the process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// The log is synced on every commit: an acknowledged write survives a power cut.
+    #[default]
+    Full,
+    /// The log is synced at checkpoints only: faster, but a power cut may lose the last commits.
+    Normal,
+}
+
 /// Opens (creating if needed) the database file and brings its schema up to date.
-pub async fn open(path: &Path) -> Result<Db, String> {
+pub async fn open(path: &Path, durability: Durability) -> Result<Db, String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create the database folder {}: {e}", dir.display()))?;
@@ -19,8 +30,10 @@ pub async fn open(path: &Path) -> Result<Db, String> {
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        // With WAL, NORMAL loses no committed transaction on a process crash.
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        })
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()

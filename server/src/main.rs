@@ -1,10 +1,16 @@
-//! 一刻钟便民生活圈 server. `bianmin-server` serves the app; subcommands import OSM data and check
-//! rules files. Every option can also be set by environment variable (shown in `--help`).
+//! 一刻钟便民生活圈 server. `bianmin-server` serves the app; subcommands import OSM data, check
+//! rules files and add staff accounts. Every option can also be set by environment variable
+//! (shown in `--help`).
 
-use server::{api, dataset, db, import, seed, walking};
+use server::staff::{audit::Actor, auth};
+use server::{api, dataset, db, import, seed, tokens, walking};
 
+use app::domain::survey::questionnaire::DEFAULT_SURVEY_TOML;
+use app::domain::survey::Questionnaire;
 use app::domain::{ClientConfig, Rules};
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +56,33 @@ struct Common {
     /// Rules file (TOML); the bundled app/rules.toml when not given.
     #[arg(long, env = "BIANMIN_RULES", global = true)]
     rules: Option<PathBuf>,
+    /// SQLite's `synchronous` setting (WAL mode). `full`: every commit is synced to disk before
+    /// it is acknowledged, so a resident's answer that got a success reply survives a power
+    /// cut. `normal`: faster writes that survive a crash of the server but may lose the last
+    /// commits on power loss.
+    #[arg(
+        long,
+        env = "BIANMIN_SYNC",
+        value_enum,
+        default_value = "full",
+        global = true
+    )]
+    sync: SyncMode,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SyncMode {
+    Full,
+    Normal,
+}
+
+impl From<SyncMode> for db::Durability {
+    fn from(s: SyncMode) -> Self {
+        match s {
+            SyncMode::Full => db::Durability::Full,
+            SyncMode::Normal => db::Durability::Normal,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -67,6 +100,22 @@ struct ServeArgs {
     /// Attribution HTML for those tiles.
     #[arg(long, env = "BIANMIN_TILE_ATTRIBUTION")]
     tile_attribution: Option<String>,
+    /// The satisfaction survey's questionnaire (TOML, like app/survey.toml, which is used when
+    /// not given): a city's own questions.
+    #[arg(long, env = "BIANMIN_SURVEY")]
+    survey: Option<PathBuf>,
+    /// Behind a reverse proxy: rate-limit by the client address the proxy appends to
+    /// X-Forwarded-For instead of the connection's address. Never without such a proxy (the
+    /// header is the client's to forge).
+    #[arg(long, env = "BIANMIN_TRUST_PROXY", value_parser = BoolishValueParser::new())]
+    trust_proxy: bool,
+    /// Mark the staff session cookie `Secure` (when the site is served over HTTPS).
+    #[arg(long, env = "BIANMIN_SECURE_COOKIES", value_parser = BoolishValueParser::new())]
+    secure_cookies: bool,
+    /// Open-mode survey answers accepted per client address in 10 minutes (one estate on one
+    /// Wi-Fi shares an address: raise it for a survey event).
+    #[arg(long, env = "BIANMIN_OPEN_MODE_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    open_mode_limit: u32,
 }
 
 #[derive(Subcommand)]
@@ -82,6 +131,11 @@ enum Command {
     },
     /// Check a rules file and print what it defines.
     CheckRules { file: PathBuf },
+    /// Staff accounts (survey administration).
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Time the walking engine on the dataset (JSON; bench/compare.py runs the peers beside it).
     BenchWalk {
         /// Origins for the 15-minute searches.
@@ -96,6 +150,19 @@ enum Command {
         /// Synthetic grids of 10k, 100k and 1M nodes instead of the dataset.
         #[arg(long)]
         growth: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// Add a staff account. The password (at least 10 characters) is read from
+    /// BIANMIN_STAFF_PASSWORD or, when that is unset, from standard input (one line; not
+    /// echoed on a terminal). There is no default password.
+    Add {
+        username: String,
+        /// Set a new password for an existing account instead (and end its sessions).
+        #[arg(long)]
+        reset: bool,
     },
 }
 
@@ -159,7 +226,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("dry run: nothing stored");
                 return Ok(());
             }
-            let db = db::open(&c.db).await?;
+            let db = db::open(&c.db, c.sync.into()).await?;
             let counts = db::upsert_outlets(&db, &ds.name, &report.outlets)
                 .await
                 .map_err(|e| format!("nothing stored, the import was rolled back: {e}"))?;
@@ -192,13 +259,98 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Some(Command::Staff {
+            action: StaffAction::Add { username, reset },
+        }) => staff_add(c, &username, reset).await,
         Some(Command::Serve) | None => serve(&cli.common, &cli.serve, rules, &data_dir).await,
+    }
+}
+
+/// The password for `staff add`: BIANMIN_STAFF_PASSWORD, else one line of standard input.
+fn read_password(username: &str) -> Result<String, String> {
+    if let Ok(p) = std::env::var("BIANMIN_STAFF_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("password for {username}: "))
+            .map_err(|e| format!("cannot read the password: {e}"));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn staff_add(c: &Common, username: &str, reset: bool) -> Result<(), String> {
+    auth::check_username(username).map_err(|e| e.message_en)?;
+    let db = db::open(&c.db, c.sync.into()).await?;
+    let exists = auth::find_account(&db, username)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    match (exists, reset) {
+        (true, false) => {
+            return Err(format!(
+                "staff account '{username}' exists already; nothing changed (use --reset to set a new password)"
+            ))
+        }
+        (false, true) => {
+            return Err(format!(
+                "no staff account '{username}' to reset; add it without --reset"
+            ))
+        }
+        _ => {}
+    }
+    let password = read_password(username)?;
+    auth::check_password(&password).map_err(|e| format!("{}; nothing changed", e.message_en))?;
+    let hash = auth::hash_password(&password);
+    let actor = Actor::command_line();
+    let done = if reset {
+        auth::reset_password(&db, username, &hash, &actor)
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        auth::add_account(&db, username, &hash, &actor)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+    };
+    if !done {
+        return Err(format!(
+            "staff account '{username}' changed meanwhile; try again"
+        ));
+    }
+    if reset {
+        println!("set a new password for staff account '{username}' and ended its sessions");
+    } else {
+        println!(
+            "added staff account '{username}' to {}; log in at /staff",
+            c.db.display()
+        );
+    }
+    Ok(())
+}
+
+fn load_questionnaire(path: Option<&Path>, rules: &Rules) -> Result<Questionnaire, String> {
+    match path {
+        None => Questionnaire::from_toml(DEFAULT_SURVEY_TOML, rules)
+            .map_err(|e| format!("the bundled questionnaire does not fit the rules: {e}")),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Questionnaire::from_toml(&text, rules).map_err(|e| format!("{}: {e}", p.display()))
+        }
     }
 }
 
 async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Result<(), String> {
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
-    let db = db::open(&c.db).await?;
+    let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
+    let db = db::open(&c.db, c.sync.into()).await?;
+    let server_key = tokens::server_key(&db)
+        .await
+        .map_err(|e| format!("cannot read the server key: {e}"))?;
     let loaded = seed::ensure_loaded(&db, &ds, &rules, false).await?;
     eprintln!("{loaded}");
     if !s.dist.join("index.html").is_file() {
@@ -236,13 +388,22 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
             tile_attribution: s.tile_attribution.clone(),
         }),
         dataset: Arc::new(ds),
+        questionnaire: Arc::new(questionnaire),
+        security: Arc::new(api::Security {
+            server_key,
+            trust_proxy: s.trust_proxy,
+            secure_cookies: s.secure_cookies,
+            open_mode_limit: s.open_mode_limit,
+        }),
     };
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", s.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("serving dataset '{}' on http://{addr}", state.dataset.name);
-    axum::serve(listener, api::router(state, &s.dist))
+    // The peer address reaches the handlers for rate limits (never for storage).
+    let app = api::router(state, &s.dist).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))

@@ -182,6 +182,24 @@ impl Params {
         Ok(Some(date))
     }
 
+    /// `round=N`: a survey round id; `None` when absent.
+    pub fn round(&self) -> Result<Option<i64>, ApiError> {
+        let Some(text) = self.one("round") else {
+            return Ok(None);
+        };
+        text.parse::<i64>()
+            .ok()
+            .filter(|&id| id > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_round",
+                    "调查轮次 round 应为正整数",
+                    format!("round must be a round id (a positive whole number), not \"{text}\""),
+                )
+            })
+    }
+
     pub fn date_out_of_range(date: NaiveDate) -> ApiError {
         ApiError::bad_request(
             "bad_date",

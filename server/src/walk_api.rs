@@ -36,20 +36,20 @@ fn speed_mps(rules: &Rules, elderly: bool) -> f32 {
 fn snap_origin(s: &AppState, origin: [f64; 2]) -> Result<Snap, ApiError> {
     let max = s.rules.walking.max_snap_m;
     s.walk.snap(origin, max).map_err(|e| match e {
-        SnapError::TooFar { meters, .. } => ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "origin_off_network",
-            message: format!(
+        SnapError::TooFar { meters, .. } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "origin_off_network",
+            format!(
                 "这个位置离最近的街道约 {meters:.0} 米，超出了本生活圈步行路网的范围（{max:.0} 米内）"
             ),
-            message_en: e.to_string(),
-        },
-        SnapError::NoStreets => ApiError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "no_network",
-            message: "本生活圈没有步行路网数据".into(),
-            message_en: e.to_string(),
-        },
+            e.to_string(),
+        ),
+        SnapError::NoStreets => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_network",
+            "本生活圈没有步行路网数据",
+            e.to_string(),
+        ),
     })
 }
 

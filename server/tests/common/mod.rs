@@ -221,3 +221,347 @@ pub async fn count(db: &Path, dataset: &str) -> i64 {
     pool.close().await;
     n
 }
+
+// ---- Survey and staff -------------------------------------------------------------------
+
+pub const CIRCLE: &str = "changshoulu";
+pub const STAFF_PASSWORD: &str = "correct horse battery";
+
+/// Runs the binary with `args` (and `--db`), the staff password in the environment or on
+/// standard input.
+pub fn run_with(
+    ws: &Workspace,
+    args: &[&str],
+    env_password: Option<&str>,
+    stdin: Option<&str>,
+) -> (bool, String) {
+    use std::io::Write;
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .arg("--db")
+        .arg(ws.db())
+        .env("RUST_LOG", "warn")
+        .env_remove("BIANMIN_STAFF_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(p) = env_password {
+        cmd.env("BIANMIN_STAFF_PASSWORD", p);
+    }
+    let mut child = cmd.spawn().unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// `bianmin-server staff add USERNAME` with the password in the environment.
+pub fn staff_add(ws: &Workspace, username: &str, password: &str) -> (bool, String) {
+    run_with(ws, &["staff", "add", username], Some(password), None)
+}
+
+/// Whether `text` has Chinese in it (a message for residents).
+pub fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+impl Server {
+    pub async fn post_json(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_raw(
+            path,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut request = reqwest::Client::new().post(self.url(path)).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        let r = request.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, json)
+    }
+
+    /// Logs in; panics unless it works.
+    pub async fn login(&self, username: &str, password: &str) -> StaffSession {
+        let r = self.login_response(username, password).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["username"], username);
+        StaffSession {
+            base: self.base.clone(),
+            cookie,
+            csrf: body["csrf"].as_str().unwrap().to_string(),
+        }
+    }
+
+    pub async fn login_response(&self, username: &str, password: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url("/api/staff/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A survey answer for the circle.
+    pub async fn submit(&self, body: &Value) -> (StatusCode, Value) {
+        self.post_json(&format!("/api/circles/{CIRCLE}/responses"), body)
+            .await
+    }
+
+    /// The indicators of a round (`None`: the newest).
+    pub async fn indicators(&self, round: Option<i64>) -> Value {
+        let query = round.map_or(String::new(), |r| format!("?round={r}"));
+        let (status, body) = self
+            .get(&format!("/api/circles/{CIRCLE}/indicators{query}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+/// A logged-in staff member: the session cookie and the CSRF token.
+pub struct StaffSession {
+    pub base: String,
+    /// `bm_staff=…`
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl StaffSession {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let (status, _, text) = self.get_text(path).await;
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = reqwest::Client::new()
+            .get(self.url(path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// A POST with the session's CSRF token.
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_with(path, body, Some(&self.csrf)).await
+    }
+
+    pub async fn post_with(
+        &self,
+        path: &str,
+        body: &Value,
+        csrf: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut request = reqwest::Client::new()
+            .post(self.url(path))
+            .header("cookie", &self.cookie)
+            .json(body);
+        if let Some(token) = csrf {
+            request = request.header("x-csrf-token", token);
+        }
+        let r = request.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Opens a round of the circle; returns its id.
+    pub async fn open_round(&self, population: u64, open_mode: bool) -> i64 {
+        let (status, round) = self
+            .post(
+                &format!("/api/staff/circles/{CIRCLE}/rounds"),
+                &serde_json::json!({ "population": population, "open_mode": open_mode }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{round}");
+        round["id"].as_i64().unwrap()
+    }
+
+    pub async fn close_round(&self, round: i64) -> Value {
+        let (status, body) = self
+            .post(
+                &format!("/api/staff/rounds/{round}/close"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// Issues `count` codes; returns them as shown (XXXX-XXXX).
+    pub async fn issue_codes(&self, round: i64, count: u32) -> Vec<String> {
+        let (status, body) = self
+            .post(
+                &format!("/api/staff/rounds/{round}/codes"),
+                &serde_json::json!({ "count": count, "base_url": self.base }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The responses export of a round, parsed (header row first); the BOM is checked.
+    pub async fn responses_csv(&self, round: i64) -> Vec<Vec<String>> {
+        let (status, headers, text) = self
+            .get_text(&format!(
+                "/api/staff/circles/{CIRCLE}/responses.csv?round={round}"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let body = text.strip_prefix('\u{feff}').expect("a UTF-8 BOM");
+        parse_csv(body)
+    }
+}
+
+/// RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end in CRLF.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut cell) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') if cell.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    assert!(
+        cell.is_empty() && row.is_empty(),
+        "the last record ends in CRLF"
+    );
+    rows
+}
+
+pub const BUSINESS: [&str; 3] = ["daily_shopping", "variety", "opening_hours"];
+pub const SERVICE: [&str; 4] = [
+    "service_quality",
+    "clean_orderly",
+    "fair_prices",
+    "good_neighbours",
+];
+
+/// Answers: the three business and four service scale questions, an age band, 缺什么.
+pub fn answers(business: [u8; 3], service: [u8; 4], band: Option<&str>, missing: &[&str]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (id, v) in BUSINESS.iter().zip(business) {
+        m.insert(id.to_string(), v.into());
+    }
+    for (id, v) in SERVICE.iter().zip(service) {
+        m.insert(id.to_string(), v.into());
+    }
+    if let Some(b) = band {
+        m.insert("age_band".into(), b.into());
+    }
+    if !missing.is_empty() {
+        m.insert("missing".into(), serde_json::json!(missing));
+    }
+    Value::Object(m)
+}
+
+/// All satisfied, nothing else.
+pub fn happy() -> Value {
+    answers([5, 5, 5], [5, 5, 5, 5], None, &[])
+}
+
+/// A fresh client id (the phone makes one per answer).
+pub fn client_id(tag: &str, n: usize) -> String {
+    format!("{tag:_<12}-{n:06}")
+}
+
+/// A submission body for `round`.
+pub fn body(round: i64, client: &str, answers: &Value) -> Value {
+    serde_json::json!({
+        "client_id": client,
+        "round": round,
+        "questionnaire_version": 1,
+        "answers": answers,
+    })
+}
+
+/// The same body with a code (code rounds) or a device token (open mode).
+pub fn with(mut body: Value, key: &str, value: &str) -> Value {
+    body[key] = value.into();
+    body
+}
+
+/// A workspace and server with one staff account, logged in.
+pub async fn staff_server() -> (Workspace, Server, StaffSession) {
+    let ws = Workspace::new();
+    let (ok, out) = staff_add(&ws, "wang", STAFF_PASSWORD);
+    assert!(ok, "{out}");
+    let s = ws.start("shanghai");
+    let staff = s.login("wang", STAFF_PASSWORD).await;
+    (ws, s, staff)
+}
+
+/// A connection to the test's database file (the server may be running: WAL allows it).
+pub async fn open_db(ws: &Workspace) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", ws.db().display()))
+        .await
+        .unwrap()
+}

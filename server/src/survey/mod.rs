@@ -1,0 +1,148 @@
+//! 满意度调查 over HTTP: rounds per circle, anonymous answers with single-use codes or (open
+//! mode) one answer per device, the indicators from counters, and staff's code sheets and CSV
+//! exports. The questionnaire, the answer checks and the indicators are the shared domain's
+//! (`app::domain::survey`); storage is `store`.
+
+pub mod admin;
+pub mod codes;
+pub mod csv;
+pub mod handlers;
+pub mod store;
+
+use crate::api::AppState;
+use crate::error::ApiError;
+use app::domain::{Circle, Rules};
+use axum::http::StatusCode;
+use serde::Serialize;
+use store::Round;
+
+/// A circle as survey answers name it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CircleRef {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+impl From<&Circle> for CircleRef {
+    fn from(c: &Circle) -> Self {
+        CircleRef {
+            id: c.id.clone(),
+            name_zh: c.name_zh.clone(),
+            name_en: c.name_en.clone(),
+        }
+    }
+}
+
+/// A round as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundInfo {
+    pub id: i64,
+    pub circle: String,
+    pub population: u64,
+    pub open_mode: bool,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+    pub questionnaire_version: u32,
+    pub responses: u64,
+    pub sample_target: u64,
+}
+
+impl RoundInfo {
+    pub fn new(round: &Round, responses: u64, rules: &Rules) -> RoundInfo {
+        RoundInfo {
+            id: round.id,
+            circle: round.circle.clone(),
+            population: round.population,
+            open_mode: round.open_mode,
+            opened_on: round.opened_on.clone(),
+            closed_on: round.closed_on.clone(),
+            questionnaire_version: round.questionnaire_version,
+            responses,
+            sample_target: rules.survey.sample_target(round.population),
+        }
+    }
+}
+
+/// The round with its response count, read from the counters.
+pub async fn round_info(s: &AppState, round: &Round) -> Result<RoundInfo, ApiError> {
+    let n = store::response_count(&s.db, round.id).await?;
+    Ok(RoundInfo::new(round, n, &s.rules))
+}
+
+pub fn find_circle<'a>(s: &'a AppState, id: &str) -> Result<&'a Circle, ApiError> {
+    s.dataset
+        .circles
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_circle",
+                format!("没有这个生活圈：{id}"),
+                format!("no circle '{id}' in this dataset"),
+            )
+        })
+}
+
+pub fn unknown_round() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_round",
+        "没有找到这一轮调查",
+        "no such survey round for this circle",
+    )
+}
+
+pub fn round_closed() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "round_closed",
+        "本轮调查已经结束",
+        "this survey round is closed",
+    )
+}
+
+/// A round id from a path segment; anything else is no round.
+pub fn round_id(segment: &str) -> Result<i64, ApiError> {
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(unknown_round)
+}
+
+/// The round of `circle` asked for (`round` given) or its newest one.
+pub async fn chosen_round(
+    s: &AppState,
+    circle: &Circle,
+    round: Option<i64>,
+) -> Result<Round, ApiError> {
+    match round {
+        Some(id) => store::round(&s.db, &s.dataset.name, id)
+            .await?
+            .filter(|r| r.circle == circle.id)
+            .ok_or_else(unknown_round),
+        None => store::rounds_of(&s.db, &s.dataset.name, &circle.id)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "no_round",
+                    "这个生活圈还没有开展满意度调查",
+                    "this circle has had no survey round yet",
+                )
+            }),
+    }
+}
+
+/// Today in the circle's time zone, as answers and rounds record days.
+pub fn today(circle: &Circle) -> String {
+    let tz: chrono_tz::Tz = circle.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    chrono::Utc::now()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string()
+}
