@@ -41,6 +41,8 @@ pub struct AppState {
     pub precompressed: Precompressed,
     /// The satisfaction survey's questionnaire (bundled, or the city's own).
     pub questionnaire: Arc<Questionnaire>,
+    /// Stores survey answers, many per commit under load (group commit).
+    pub survey_writer: crate::survey::writer::Writer,
     pub security: Arc<Security>,
 }
 

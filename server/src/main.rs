@@ -380,6 +380,7 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
         walk: Arc::new(walk),
         hours: Default::default(),
         precompressed,
+        survey_writer: server::survey::writer::Writer::start(db.clone()),
         db,
         rules: Arc::new(rules),
         client_config: Arc::new(ClientConfig {

@@ -58,7 +58,7 @@ pub fn now_s() -> i64 {
 /// the seconds until that one allows another attempt.
 pub async fn hit(db: &Db, keys: &[(&Key, Limit)]) -> Result<Option<u64>, sqlx::Error> {
     let now = now_s();
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("DELETE FROM rate_limits WHERE expires_at <= ?")
         .bind(now)
         .execute(&mut *tx)

@@ -191,3 +191,83 @@ async fn assert_counters_match(db: &sqlx::SqlitePool, round: i64, stored: &[(Str
         .collect();
     assert_eq!(counters, recount);
 }
+
+/// Answers arriving together share a commit (group commit): a refused one among them (a code
+/// sent twice at once, a device twice in open mode) leaves no trace, the others are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn answers_committed_together_keep_refusals_apart() {
+    let (ws, server, staff) = staff_server().await;
+    let round = staff.open_round(90_000, false).await;
+    let codes = staff.issue_codes(round, 40).await;
+    // Forty answers at once, and each of the first ten codes a second time under another id.
+    let mut sends = Vec::new();
+    for (n, code) in codes.iter().enumerate() {
+        sends.push((client_id("together", n), code.clone()));
+    }
+    for (n, code) in codes.iter().take(10).enumerate() {
+        sends.push((client_id("twice", n), code.clone()));
+    }
+    let url = server.url(&format!("/api/circles/{CIRCLE}/responses"));
+    let client = reqwest::Client::new();
+    let replies =
+        futures_util::future::join_all(sends.iter().enumerate().map(|(i, (id, code))| {
+            let b = with(body(round, id, &varied(i)), "code", code);
+            let (client, url) = (client.clone(), url.clone());
+            async move { client.post(&url).json(&b).send().await.unwrap().status() }
+        }))
+        .await;
+    let created = replies
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((created, refused), (40, 10), "{replies:?}");
+    let db = open_db(&ws).await;
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
+            .bind(round)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 40);
+    assert_counters_match(&db, round, &stored).await;
+
+    // Open mode: the same device twice at once, with a code each → one stored, and the
+    // refused one's code is still unused.
+    staff.close_round(round).await;
+    let open = staff.open_round(90_000, true).await;
+    let codes = staff.issue_codes(open, 2).await;
+    let device = "the-same-phone-token-0001";
+    let bodies: Vec<Value> = (0..2)
+        .map(|n| {
+            let b = with(
+                body(open, &client_id("device", n), &varied(n)),
+                "code",
+                &codes[n],
+            );
+            with(b, "device", device)
+        })
+        .collect();
+    let replies = futures_util::future::join_all(bodies.iter().map(|b| {
+        let (client, url) = (client.clone(), url.clone());
+        async move { client.post(&url).json(b).send().await.unwrap().status() }
+    }))
+    .await;
+    replies
+        .iter()
+        .find(|s| **s == StatusCode::CREATED)
+        .expect("one stored");
+    replies
+        .iter()
+        .find(|s| **s == StatusCode::CONFLICT)
+        .expect("one refused");
+    let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
+        .bind(open)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(used, 1, "the refused answer's code was given back");
+}

@@ -106,7 +106,7 @@ pub async fn add_account(
     password_hash: &str,
     by: &Actor,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO staff_accounts (username, password_hash, created_by) VALUES (?, ?, ?)
          ON CONFLICT (username) DO NOTHING RETURNING id",
@@ -139,7 +139,7 @@ pub async fn reset_password(
     password_hash: &str,
     by: &Actor,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let id: Option<i64> = sqlx::query_scalar(
         "UPDATE staff_accounts SET password_hash = ? WHERE username = ? RETURNING id",
     )

@@ -230,15 +230,15 @@ pub async fn submit(
     let day = super::today(circle);
     let submission = Submission {
         round: round.id,
-        client_id,
-        day: &day,
+        client_id: client_id.to_string(),
+        day,
         questionnaire_version: version,
-        answers: &answers_json,
-        tally: &tally,
-        code: code.as_deref(),
-        device,
+        answers: answers_json,
+        tally,
+        code,
+        device: device.map(str::to_string),
     };
-    match store::submit(&s.db, &submission).await? {
+    match s.survey_writer.submit(submission).await? {
         Ok(stored) => Ok(outcome(stored)),
         Err(Refused::Closed) => Err(round_closed()),
         Err(Refused::CodeInvalid) => Err(code_invalid()),

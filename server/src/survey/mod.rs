@@ -8,6 +8,7 @@ pub mod codes;
 pub mod csv;
 pub mod handlers;
 pub mod store;
+pub mod writer;
 
 use crate::api::AppState;
 use crate::error::ApiError;

@@ -129,7 +129,7 @@ pub async fn open_round(
     r: &NewRound<'_>,
     by: &Actor,
 ) -> Result<Option<Round>, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let row: Option<RoundRow> = sqlx::query_as(&format!(
         "INSERT INTO survey_rounds
              (dataset, circle, population, open_mode, questionnaire_version, opened_on)
@@ -174,7 +174,7 @@ pub async fn close_round(
     today: &str,
     by: &Actor,
 ) -> Result<Option<Round>, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let row: Option<RoundRow> = sqlx::query_as(&format!(
         "UPDATE survey_rounds SET closed_on = ?
          WHERE dataset = ? AND id = ? AND closed_on IS NULL
@@ -219,7 +219,7 @@ pub async fn issue_codes(
     count: u32,
     by: &Actor,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut issued = Vec::with_capacity(count as usize);
     while issued.len() < count as usize {
         let code = codes::generate();
@@ -248,18 +248,19 @@ pub async fn issue_codes(
 }
 
 /// A checked answer ready to store.
-pub struct Submission<'a> {
+#[derive(Debug, Clone)]
+pub struct Submission {
     pub round: i64,
-    pub client_id: &'a str,
+    pub client_id: String,
     /// The day in the circle's time zone.
-    pub day: &'a str,
+    pub day: String,
     pub questionnaire_version: u32,
     /// The normalised answers as JSON.
-    pub answers: &'a str,
-    pub tally: &'a [TallyKey],
-    pub code: Option<&'a str>,
+    pub answers: String,
+    pub tally: Vec<TallyKey>,
+    pub code: Option<String>,
     /// The device token (open mode).
-    pub device: Option<&'a str>,
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,25 +307,29 @@ async fn recorded_on(
     .await
 }
 
-/// Stores a response with everything it implies, in one transaction.
-pub async fn submit(db: &Db, s: &Submission<'_>) -> Result<Result<Stored, Refused>, sqlx::Error> {
-    // IMMEDIATE: take the write lock first, so the checks below and the writes see one state
-    // even with another server on the same file.
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    if recorded_on(&mut tx, s.round, s.client_id).await? {
-        let n = count_on(&mut tx, s.round).await?;
-        return Ok(Ok(Stored::AlreadyRecorded(n)));
-    }
-    let open: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM survey_rounds WHERE id = ? AND closed_on IS NULL)",
+/// A submission's checks and writes inside a transaction the caller ends (see `writer`):
+/// every refusal comes before any write, except `DeviceUsed` after a code was used.
+pub(super) async fn submit_in(
+    tx: &mut SqliteConnection,
+    s: &Submission,
+) -> Result<Result<Stored, Refused>, sqlx::Error> {
+    // One statement for both checks: each one is a round trip to SQLite's thread.
+    let (recorded, open): (bool, bool) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE round = ?1 AND client_id = ?2),
+                EXISTS (SELECT 1 FROM survey_rounds WHERE id = ?1 AND closed_on IS NULL)",
     )
     .bind(s.round)
+    .bind(&s.client_id)
     .fetch_one(&mut *tx)
     .await?;
+    if recorded {
+        let n = count_on(&mut *tx, s.round).await?;
+        return Ok(Ok(Stored::AlreadyRecorded(n)));
+    }
     if !open {
         return Ok(Err(Refused::Closed));
     }
-    if let Some(code) = s.code {
+    if let Some(code) = &s.code {
         let hash = codes::hash(s.round, code);
         let taken = sqlx::query(
             "UPDATE survey_codes SET used = 1 WHERE round = ? AND code_hash = ? AND used = 0",
@@ -348,7 +353,7 @@ pub async fn submit(db: &Db, s: &Submission<'_>) -> Result<Result<Stored, Refuse
             }));
         }
     }
-    if let Some(device) = s.device {
+    if let Some(device) = &s.device {
         let added = sqlx::query(
             "INSERT INTO survey_devices (round, device_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",
         )
@@ -365,16 +370,16 @@ pub async fn submit(db: &Db, s: &Submission<'_>) -> Result<Result<Stored, Refuse
          VALUES (?, ?, ?, ?, ?)",
     )
     .bind(s.round)
-    .bind(s.client_id)
-    .bind(s.day)
+    .bind(&s.client_id)
+    .bind(&s.day)
     .bind(s.questionnaire_version)
-    .bind(s.answers)
+    .bind(&s.answers)
     .execute(&mut *tx)
     .await?;
     if !s.tally.is_empty() {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT INTO survey_counters (round, question, option, band, n) ");
-        q.push_values(s.tally, |mut row, k| {
+        q.push_values(&s.tally, |mut row, k| {
             row.push_bind(s.round)
                 .push_bind(&k.question)
                 .push_bind(&k.option)
@@ -384,8 +389,7 @@ pub async fn submit(db: &Db, s: &Submission<'_>) -> Result<Result<Stored, Refuse
         q.push(" ON CONFLICT (round, question, option, band) DO UPDATE SET n = n + 1");
         q.build().execute(&mut *tx).await?;
     }
-    let n = count_on(&mut tx, s.round).await?;
-    tx.commit().await?;
+    let n = count_on(&mut *tx, s.round).await?;
     Ok(Ok(Stored::Recorded(n)))
 }
 
