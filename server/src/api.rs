@@ -146,6 +146,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .fallback_service(client)
         // Every JSON body the API reads is small.
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(finish_writes))
         // Responses already compressed (the client's precompressed files) pass through as they
         // are; API answers are compressed here.
         .layer(CompressionLayer::new())
@@ -178,6 +179,19 @@ impl SurveyPages {
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
         response
+    }
+}
+
+/// A request that may write runs to its end in a task of its own: a phone on a weak network
+/// that hangs up mid-request must not cancel a transaction halfway (sqlx then hands the
+/// connection back in an unusable state) or lose an answer the server was about to store.
+async fn finish_writes(req: axum::extract::Request, next: middleware::Next) -> Response {
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        return next.run(req).await;
+    }
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => ApiError::internal(e.to_string()).into_response(),
     }
 }
 

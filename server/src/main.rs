@@ -353,6 +353,13 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
         .map_err(|e| format!("cannot read the server key: {e}"))?;
     let loaded = seed::ensure_loaded(&db, &ds, &rules, false).await?;
     eprintln!("{loaded}");
+    if server::staff::auth::account_count(&db).await.unwrap_or(0) == 0 {
+        // No default account exists, by design: the first one is made on the command line.
+        eprintln!(
+            "no staff account yet: add the first with `bianmin-server --db {} staff add NAME` (staff pages: /staff)",
+            c.db.display()
+        );
+    }
     if !s.dist.join("index.html").is_file() {
         tracing::warn!(
             "no built client at {}/index.html: the API works, the map page does not (build it with `trunk build --release`)",

@@ -271,3 +271,55 @@ async fn answers_committed_together_keep_refusals_apart() {
         .unwrap();
     assert_eq!(used, 1, "the refused answer's code was given back");
 }
+
+/// Phones on a weak network hang up mid-request. The answers they sent are stored whole or not
+/// at all, and the server keeps answering everyone else (no connection left mid-transaction).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn phones_that_hang_up_mid_request_break_nothing() {
+    use std::io::Write;
+    let (ws, server, staff) = staff_server().await;
+    let round = staff.open_round(90_000, false).await;
+    let codes = staff.issue_codes(round, 60).await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    for (n, code) in codes.iter().take(50).enumerate() {
+        let b = with(
+            body(round, &client_id("hangup", n), &varied(n)),
+            "code",
+            code,
+        )
+        .to_string();
+        let request = format!(
+            "POST /api/circles/{CIRCLE}/responses HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}",
+            b.len()
+        );
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(n as u64 % 4));
+        drop(s); // gone without reading the answer
+    }
+    for (n, code) in codes.iter().skip(50).enumerate() {
+        let b = with(
+            body(round, &client_id("after", n), &varied(n)),
+            "code",
+            code,
+        );
+        let (status, reply) = server.submit(&b).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+    }
+    let db = open_db(&ws).await;
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
+            .bind(round)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert!(stored.len() >= 10);
+    assert_counters_match(&db, round, &stored).await;
+    let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
+        .bind(round)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(used as usize, stored.len());
+}

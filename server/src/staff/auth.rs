@@ -86,6 +86,14 @@ pub struct Account {
 }
 
 /// The account of `username` (case-insensitively).
+/// How many staff accounts exist (none: the server says how to add the first).
+pub async fn account_count(db: &Db) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_accounts")
+        .fetch_one(db)
+        .await?;
+    Ok(n.max(0) as u64)
+}
+
 pub async fn find_account(db: &Db, username: &str) -> Result<Option<Account>, sqlx::Error> {
     let row: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, username, password_hash FROM staff_accounts WHERE username = ?")

@@ -16,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -259,7 +260,9 @@ pub async fn responses_csv(
             };
             Some((Ok(out), next))
         }
-    });
+    })
+    // The compression layer polls once more after the end; `unfold` must not be polled then.
+    .fuse();
     Ok(csv_response(
         Body::from_stream(pages),
         &circle.id,
