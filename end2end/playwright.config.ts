@@ -2,6 +2,7 @@
 // against the real server binary on a fresh SQLite file per dataset.
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
+import { STAFF_PASSWORD, STAFF_USER } from './tests/staff-account';
 
 const root = path.resolve(__dirname, '..');
 const server = process.env.BIANMIN_SERVER_BIN ?? path.join(root, 'target/debug/bianmin-server');
@@ -49,9 +50,13 @@ export default defineConfig({
     use: { baseURL: `http://127.0.0.1:${d.port}`, timezoneId: d.timezoneId },
   })),
   webServer: datasets.map((d) => ({
-    // A fresh database each run: the test sees exactly what a newcomer's first start sees.
+    // A fresh database each run: the test sees exactly what a newcomer's first start sees, plus
+    // one staff account made with the server's own CLI (the survey tests log in with it).
     command:
       `rm -f "${dbDir}/${d.name}.db" "${dbDir}/${d.name}.db-wal" "${dbDir}/${d.name}.db-shm" && ` +
+      `mkdir -p "${dbDir}" && ` +
+      `BIANMIN_STAFF_PASSWORD='${STAFF_PASSWORD}' "${server}" --dataset ${d.name} ` +
+      `--db "${dbDir}/${d.name}.db" staff add ${STAFF_USER} >/dev/null && ` +
       `"${server}" --listen 127.0.0.1:${d.port} --dataset ${d.name} ` +
       `--db "${dbDir}/${d.name}.db" --dist "${path.join(root, 'dist')}"`,
     url: `http://127.0.0.1:${d.port}/api/health`,

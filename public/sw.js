@@ -1,22 +1,31 @@
 // 一刻钟便民生活圈 service worker: the second visit opens with no network, and a weak network
 // still shows the map fast.
 //
-//   hashed assets (app-<hash>.js/_bg.wasm, main-<hash>.css)  → cache first
+//   hashed assets (app-<hash>.js/_bg.wasm, main-<hash>.css,  → cache first
+//   and the survey bundle's /s/survey-<hash>… /s/pages-<hash>.css)
 //   /leaflet/* (not hashed)                                  → cache first, refreshed behind
-//   pages (any navigation: /, /repair?kind=shoe, …)          → network first, 4 s, then the
+//   survey pages (navigations to /survey, /indicators,       → network first, 4 s, then the
+//   /staff and below)                                          saved survey page (SURVEY_SHELL)
+//   other pages (any navigation: /, /repair?kind=shoe, …)    → network first, 4 s, then the
 //                                                              saved "/"
-//   GET of the map's data (API_URLS, /api/hours?date=…),     → network first, 4 s, then the
-//   /manifest.webmanifest, /icons/*                            saved answer
-//   anything else (other /api queries such as /api/reach, whose answers are endless; POST;
-//   other origins)                                           → not touched
+//   GET of the map's data (API_URLS, /api/hours?date=…), the → network first, 4 s, then the
+//   survey's (SURVEY_API: the questionnaire, a circle's        saved answer
+//   open round), /manifest.webmanifest, /icons/*
+//   POST of a survey answer (/api/circles/{id}/responses)   → the network's answer as it is,
+//                                                              never cached or replayed
+//   anything else (other /api queries such as /api/reach, whose answers are endless; other
+//   POSTs; other origins)                                    → not touched
 //
-// Install saves the page, every asset it names and API_URLS: from the browser's HTTP cache when
-// the page has just loaded them (no second download on a first visit), else from the network.
+// Install saves the page that registered the worker — the map ("/") or the survey page — every
+// asset it names and its data (API_URLS, or SURVEY_API for the circle in the page's address):
+// from the browser's HTTP cache when the page has just loaded them (no second download on a
+// first visit), else from the network. A resident who only opens the survey never downloads
+// the map's data; the other shell is saved the first time it is opened online.
 // An answer served from the cache because the network failed, was too slow or answered 5xx
 // carries `X-From-Cache: 1`, so the app can tell residents they are looking at saved data.
 // Bump VERSION when this file's caching rules change: the old cache is dropped on activate.
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE = `bianmin-${VERSION}`;
 const TIMEOUT_MS = 4000;
 
@@ -31,7 +40,19 @@ const API_URLS = [
   '/api/search-terms',
 ];
 
-const HASHED = /^\/[\w.-]+-[0-9a-f]{12,16}(?:_bg)?\.(?:js|wasm|css)$/;
+// The survey pages, all answered with the survey bundle's page (dist/s/index.html).
+const SURVEY_PAGES = /^\/(?:survey|indicators|staff)(?:\/|$)/;
+// Where the survey page is saved (the server sends the same page for every survey path).
+const SURVEY_SHELL = '/survey';
+// What the survey form needs besides /api/rules (in API_URLS): kept so an opened survey still
+// works offline and a reload offline shows the form.
+const SURVEY_API = [/^\/api\/survey\/questionnaire$/, /^\/api\/circles\/[^/]+\/survey$/];
+// An answer's POST (passed to the network as it is).
+const SURVEY_ANSWER = /^\/api\/circles\/[^/]+\/responses$/;
+
+const HASHED = /^\/(?:s\/)?[\w.-]+-[0-9a-f]{12,16}(?:_bg)?\.(?:js|wasm|css)$/;
+/** The bundle a hashed asset belongs to: "/s/" (survey) or "/" (map). */
+const bundleOf = (path) => (path.startsWith('/s/') ? '/s/' : '/');
 
 /** Same-origin paths the page refers to: href=/…, src=/…, and '/…' strings in inline scripts
  *  (Trunk's loader imports the js and wasm by name; its modulepreload/preload links too). */
@@ -63,16 +84,18 @@ async function save(key, res) {
  *  request headers). */
 const match = (req, opts = {}) => caches.match(req, { ignoreVary: true, ...opts });
 
-/** Saves a freshly loaded page as "/" (the server sends the same index.html for every page
- *  path) and drops saved hashed assets that the new page no longer uses (an older build's). */
-async function saveShell(res) {
+/** Saves a freshly loaded page under `key` ("/" for the map, SURVEY_SHELL for the survey
+ *  pages: the server sends one page for each group of paths) and drops saved hashed assets of
+ *  the same bundle that the new page no longer uses (an older build's). */
+async function saveShell(res, key) {
   const html = await res.clone().text();
-  await save('/', res);
+  await save(key, res);
   const used = new Set(assetsIn(html));
+  const bundle = key === '/' ? '/' : '/s/';
   const cache = await caches.open(CACHE);
   for (const req of await cache.keys()) {
     const path = new URL(req.url).pathname;
-    if (HASHED.test(path) && !used.has(path)) await cache.delete(req);
+    if (HASHED.test(path) && bundleOf(path) === bundle && !used.has(path)) await cache.delete(req);
   }
 }
 
@@ -96,20 +119,42 @@ async function fetchOnce(url) {
   }
 }
 
+/** Saves a page (`shell`), the assets it names and `data`; returns the settled saves. The page
+ *  itself must be saved, or there is nothing to open offline: its failure fails the install,
+ *  and the browser tries again on the next visit. */
+async function saveOffline(shell, data) {
+  const html = await (await fetchAndSave(shell, { cache: 'no-cache' }, true)).text();
+  // Hashed assets first: requests still in flight for the page are shared, not repeated.
+  const results = await Promise.allSettled(assetsIn(html).map(fetchOnce));
+  results.push(...(await Promise.allSettled(data.map(fetchOnce))));
+  return results;
+}
+
 self.addEventListener('install', (event) => {
   self.skipWaiting();
   event.waitUntil(
     (async () => {
-      // The page itself must be saved, or there is nothing to open offline: a failure here
-      // fails the install, and the browser tries again on the next visit.
-      const html = await (await fetchAndSave('/', { cache: 'no-cache' }, true)).text();
-      // Hashed assets first: requests still in flight for the page are shared, not repeated.
-      const results = await Promise.allSettled(assetsIn(html).map(fetchOnce));
-      // Today's opening hours (local date, as the app asks for them) with the map's data.
-      const d = new Date();
-      const pad = (n) => String(n).padStart(2, '0');
-      const hours = `/api/hours?date=${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-      results.push(...(await Promise.allSettled([...API_URLS, hours].map(fetchOnce))));
+      // Which pages registered the worker: the survey's, the map's, or (none known) the map.
+      const open = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true }))
+        .map((c) => new URL(c.url))
+        .filter((u) => u.origin === self.location.origin);
+      const surveys = open.filter((u) => SURVEY_PAGES.test(u.pathname));
+      const results = [];
+      if (surveys.length === 0 || surveys.length < open.length) {
+        // Today's opening hours (local date, as the app asks for them) with the map's data.
+        const d = new Date();
+        const pad = (n) => String(n).padStart(2, '0');
+        const hours = `/api/hours?date=${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+        results.push(...(await saveOffline('/', [...API_URLS, hours])));
+      }
+      if (surveys.length > 0) {
+        const circles = new Set(surveys.map((u) => u.searchParams.get('circle')).filter((c) => c));
+        const data = ['/api/survey/questionnaire', '/api/rules'];
+        for (const c of circles) data.push(`/api/circles/${encodeURIComponent(c)}/survey`);
+        // Without ?circle= the page takes the first circle the server lists.
+        if (surveys.some((u) => !u.searchParams.get('circle'))) data.push('/api/circles');
+        results.push(...(await saveOffline(SURVEY_SHELL, data)));
+      }
       results
         .filter((r) => r.status === 'rejected')
         .forEach((r) => console.warn('sw: not saved for offline use:', r.reason.message));
@@ -130,18 +175,27 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
-  if (req.method !== 'GET') return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   const path = url.pathname;
+  if (req.method === 'POST' && SURVEY_ANSWER.test(path)) {
+    // A survey answer goes straight to the network, never into the cache; the page keeps it in
+    // its outbox until the server has it. Sent from here rather than left to the browser's
+    // fallback, so the page gets exactly the worker's network outcome (also under the browser
+    // tests' offline emulation, which does not reliably stop a fallback request).
+    event.respondWith(fetch(req));
+    return;
+  }
+  if (req.method !== 'GET') return;
 
   if (req.mode === 'navigate') {
-    event.respondWith(networkFirst(event, saveShell, () => match('/'), true));
+    const shell = SURVEY_PAGES.test(path) ? SURVEY_SHELL : '/';
+    event.respondWith(networkFirst(event, (res) => saveShell(res, shell), () => match(shell), true));
   } else if (HASHED.test(path)) {
     event.respondWith(cacheFirst(event, false));
   } else if (path.startsWith('/leaflet/')) {
     event.respondWith(cacheFirst(event, true));
-  } else if (API_URLS.includes(path)) {
+  } else if (API_URLS.includes(path) || SURVEY_API.some((re) => re.test(path))) {
     event.respondWith(networkFirst(event, (res) => save(req, res), () => match(req)));
   } else if (path === '/api/hours') {
     // One saved day is enough: another day's hours are better than none when offline.

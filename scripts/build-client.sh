@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the browser client (Leptos → Wasm) into dist/ with Trunk, release mode (wasm-opt -Oz).
+# Builds the browser clients (Leptos → Wasm) with Trunk, release mode (wasm-opt -Oz): the map into
+# dist/, the survey pages into dist/s/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Smaller Wasm for weak networks: Leptos's `erase_components` type-erases component bodies
@@ -8,4 +9,10 @@ cd "$(dirname "$0")/.."
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components --remap-path-prefix=$registry=/crates"
 # binaryen's wasm-opt from npm comes first on PATH: never Debian's older one.
-PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" trunk build --release
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# The map first: Trunk empties its dist directory (dist/) before writing, which would take the
+# survey bundle with it.
+trunk build --release
+# The survey pages (survey form, indicators, staff): a second, smaller bundle under /s/; the
+# server answers /survey, /indicators and /staff… with dist/s/index.html.
+trunk build survey.html --release --dist dist/s --public-url /s/

@@ -58,7 +58,8 @@ pub fn switch_to(english: bool) {
 }
 
 /// `trf!("附近{m}分钟内没有{what}", "No {what} within {m} min")`: a formatted text in the
-/// page's language.
+/// page's language. Exported for the survey pages (bin `survey`).
+#[macro_export]
 macro_rules! trf {
     ($zh:literal, $en:literal $(,)?) => {
         if $crate::ui::i18n::is_en() {
@@ -68,4 +69,4 @@ macro_rules! trf {
         }
     };
 }
-pub(crate) use trf;
+pub use crate::trf;

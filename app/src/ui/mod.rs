@@ -18,22 +18,22 @@ mod cluster;
 mod filter;
 mod gaps;
 mod hours;
-mod i18n;
+pub mod i18n;
 mod leaflet_ext;
 mod legend;
 mod locate;
 mod map;
 mod markers;
-mod offline;
+pub mod offline;
 mod open_text;
 mod origin;
 mod outlet_layer;
-mod route;
+pub mod route;
 mod search_box;
-mod settings;
+pub mod settings;
 mod sheet;
 mod status;
-mod storage;
+pub mod storage;
 mod tabs;
 mod walking;
 
@@ -981,11 +981,12 @@ fn App() -> impl IntoView {
         })
     };
     let count = Signal::derive(move || shown.with(Vec::len));
-    let circle_name = Signal::derive(move || {
+    let circle = Signal::derive(move || {
         ready_data().and_then(|d| {
-            d.circle
-                .as_ref()
-                .map(|c| i18n::pick(&c.name_zh, &c.name_en).to_string())
+            d.circle.as_ref().map(|c| sheet::CircleLine {
+                id: c.id.clone(),
+                name: i18n::pick(&c.name_zh, &c.name_en).to_string(),
+            })
         })
     });
     let loading = Signal::derive(move || data.with(Option::is_none));
@@ -1145,7 +1146,7 @@ fn App() -> impl IntoView {
                 count
                 has_data
                 failed
-                circle_name
+                circle
                 choices=choices.into()
                 minutes=minutes.into()
                 status=walk_status

@@ -43,6 +43,13 @@ pub enum WalkStatus {
     Failed,
 }
 
+/// The circle the list belongs to: its name heads the list, its id links to its survey.
+#[derive(Clone, PartialEq)]
+pub struct CircleLine {
+    pub id: String,
+    pub name: String,
+}
+
 #[component]
 pub fn Sheet(
     expanded: RwSignal<bool>,
@@ -50,7 +57,7 @@ pub fn Sheet(
     count: Signal<usize>,
     has_data: Signal<bool>,
     failed: Signal<bool>,
-    circle_name: Signal<Option<String>>,
+    circle: Signal<Option<CircleLine>>,
     /// The minute choices (5, 10, 15) and the chosen one.
     choices: Signal<Vec<u32>>,
     minutes: Signal<Option<u32>>,
@@ -260,12 +267,19 @@ pub fn Sheet(
                 </div>
                 <div class="sheet-body">
                     <p class="sheet-note">
-                        {move || circle_name.get()}
+                        {move || circle.with(|c| c.as_ref().map(|c| c.name.clone()))}
                         <span>{tr(" · 按步行时间由近到远", " · nearest walk first")}</span>
                     </p>
                     <ol class="outlet-list" id="outlet-list" data-testid="outlet-list">
                         {list}
                     </ol>
+                    // The survey is its own small page (a second bundle), not part of the map.
+                    {move || circle.with(|c| c.as_ref().map(|c| view! {
+                        <a class="survey-link" data-testid="survey-link" href=format!("/survey?circle={}", c.id)>
+                            <strong>{tr("满意度调查", "Satisfaction survey")}</strong>
+                            <span>{tr(" · 说说您对生活圈的看法（匿名）", " · tell us what you think (anonymous)")}</span>
+                        </a>
+                    }))}
                 </div>
             </div>
         </section>
