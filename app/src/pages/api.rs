@@ -187,32 +187,18 @@ async fn post_only<B: Serialize + ?Sized>(url: &str, body: &B, csrf: &str) -> Re
 
 // ---- Public reads ---------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CircleName {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
+// The wire types the server writes (shared through the domain).
+pub use app::domain::survey::{CircleRef as CircleName, RoundInfo};
+
+/// A circle's name in the page's language.
+pub trait Named {
+    fn name(&self) -> String;
 }
 
-impl CircleName {
-    pub fn name(&self) -> String {
+impl Named for CircleName {
+    fn name(&self) -> String {
         app::ui::i18n::pick(&self.name_zh, &self.name_en).to_string()
     }
-}
-
-/// One survey round of a circle.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RoundInfo {
-    pub id: i64,
-    pub circle: String,
-    pub population: u64,
-    /// No code needed (one answer per device); `false`: a single-use code is required.
-    pub open_mode: bool,
-    pub opened_on: String,
-    pub closed_on: Option<String>,
-    pub questionnaire_version: u32,
-    pub responses: u64,
-    pub sample_target: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

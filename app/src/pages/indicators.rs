@@ -3,7 +3,7 @@
 //! against the 3% sample, every question's answers, what residents miss and use most, and the
 //! rates by age band. Readable on a phone, printable on A4 (style/pages.css, @media print).
 
-use super::api::{self, ApiError, IndicatorsAnswer, RoundInfo, RulesView};
+use super::api::{self, ApiError, IndicatorsAnswer, Named, RoundInfo, RulesView};
 use super::charts::{level_class, percent_text, Bar, BarList, GoalBar, SampleBar};
 use super::load::load;
 use super::shell::{Failed, Loading, STAFF_KEY};

@@ -5,7 +5,7 @@
 //! (`outbox`). Code rounds ask for the code first (or take it from the link); open rounds send
 //! the phone's own random token instead.
 
-use super::api::{self, CircleName, RoundInfo, RulesView};
+use super::api::{self, CircleName, Named, RoundInfo, RulesView};
 use super::draft::{self, Body, Draft};
 use super::load::load;
 use super::outbox::{self, Entry, Outbox, Status};

@@ -14,61 +14,29 @@ use crate::api::AppState;
 use crate::error::ApiError;
 use app::domain::{Circle, Rules};
 use axum::http::StatusCode;
-use serde::Serialize;
 use store::Round;
 
-/// A circle as survey answers name it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CircleRef {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-}
+pub use app::domain::survey::{CircleRef, RoundInfo};
 
-impl From<&Circle> for CircleRef {
-    fn from(c: &Circle) -> Self {
-        CircleRef {
-            id: c.id.clone(),
-            name_zh: c.name_zh.clone(),
-            name_en: c.name_en.clone(),
-        }
-    }
-}
-
-/// A round as the API shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct RoundInfo {
-    pub id: i64,
-    pub circle: String,
-    pub population: u64,
-    pub open_mode: bool,
-    pub opened_on: String,
-    pub closed_on: Option<String>,
-    pub questionnaire_version: u32,
-    pub responses: u64,
-    pub sample_target: u64,
-}
-
-impl RoundInfo {
-    pub fn new(round: &Round, responses: u64, rules: &Rules) -> RoundInfo {
-        RoundInfo {
-            id: round.id,
-            circle: round.circle.clone(),
-            population: round.population,
-            open_mode: round.open_mode,
-            opened_on: round.opened_on.clone(),
-            closed_on: round.closed_on.clone(),
-            questionnaire_version: round.questionnaire_version,
-            responses,
-            sample_target: rules.survey.sample_target(round.population),
-        }
+/// A stored round as the API shows it, with its response count.
+pub fn round_info_of(round: &Round, responses: u64, rules: &Rules) -> RoundInfo {
+    RoundInfo {
+        id: round.id,
+        circle: round.circle.clone(),
+        population: round.population,
+        open_mode: round.open_mode,
+        opened_on: round.opened_on.clone(),
+        closed_on: round.closed_on.clone(),
+        questionnaire_version: round.questionnaire_version,
+        responses,
+        sample_target: rules.survey.sample_target(round.population),
     }
 }
 
 /// The round with its response count, read from the counters.
 pub async fn round_info(s: &AppState, round: &Round) -> Result<RoundInfo, ApiError> {
     let n = store::response_count(&s.db, round.id).await?;
-    Ok(RoundInfo::new(round, n, &s.rules))
+    Ok(round_info_of(round, n, &s.rules))
 }
 
 pub fn find_circle<'a>(s: &'a AppState, id: &str) -> Result<&'a Circle, ApiError> {

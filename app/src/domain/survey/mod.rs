@@ -5,11 +5,13 @@
 pub mod answers;
 pub mod indicators;
 pub mod questionnaire;
+pub mod round;
 
 pub use super::rules::{Rules, SurveyRules};
 pub use answers::{check_answers, required_error, Answer, AnswerError, Answers};
 pub use indicators::{tally_keys, Indicators, Rate, Tally, TallyKey, RESPONSES};
 pub use questionnaire::{Indicator, Question, QuestionKind, Questionnaire, Role};
+pub use round::{CircleRef, RoundInfo};
 
 #[cfg(test)]
 mod tests;
