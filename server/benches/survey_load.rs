@@ -146,11 +146,10 @@ fn start_server(db_path: &Path, dist: &Path) -> Server {
     Server { child, base }
 }
 
-/// A database with an open code round of the circle and `n` codes (returned in plain).
-async fn prepared(path: &Path, n: u32) -> (Db, i64, Vec<String>) {
-    let db = db::open(path, Durability::Full).await.unwrap();
-    let round = store::open_round(
-        &db,
+/// A code round of the circle in a fresh database.
+async fn open_code_round(db: &Db) -> store::Round {
+    store::open_round(
+        db,
         &store::NewRound {
             dataset: DATASET,
             circle: CIRCLE,
@@ -163,7 +162,13 @@ async fn prepared(path: &Path, n: u32) -> (Db, i64, Vec<String>) {
     )
     .await
     .unwrap()
-    .expect("a fresh database has no open round");
+    .expect("a fresh database has no open round")
+}
+
+/// A database with an open code round of the circle and `n` codes (returned in plain).
+async fn prepared(path: &Path, n: u32) -> (Db, i64, Vec<String>) {
+    let db = db::open(path, Durability::Full).await.unwrap();
+    let round = open_code_round(&db).await;
     let mut all = Vec::new();
     while all.len() < n as usize {
         let batch = (n as usize - all.len()).min(5_000) as u32;
@@ -345,22 +350,7 @@ async fn raw_load(db: &Db, round: i64, codes: &[String], seconds: u64, group: us
 /// written once, which ends in the same rows as one increment per answer).
 async fn fill(path: &Path, n: u64) -> (i64, Vec<String>) {
     let db = db::open(path, Durability::Normal).await.unwrap();
-    let round = store::open_round(
-        &db,
-        &store::NewRound {
-            dataset: DATASET,
-            circle: CIRCLE,
-            population: 90_000,
-            open_mode: false,
-            questionnaire_version: 1,
-            today: "2026-11-21",
-        },
-        &Actor::command_line(),
-    )
-    .await
-    .unwrap()
-    .unwrap()
-    .id;
+    let round = open_code_round(&db).await.id;
     let rules = Rules::bundled();
     let q = Questionnaire::bundled(&rules);
     let mut rng = Lcg(7);

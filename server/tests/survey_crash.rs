@@ -99,12 +99,7 @@ async fn kill_9_under_load_loses_no_acknowledged_answer_and_counts_none_twice() 
     // Restart on the same file.
     let server = ws.start("shanghai");
     let db = open_db(&ws).await;
-    let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
-            .bind(round)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     let ids: BTreeSet<&str> = stored.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids.len(), stored.len(), "an answer is stored twice");
     for id in acked.keys() {
@@ -139,12 +134,7 @@ async fn kill_9_under_load_loses_no_acknowledged_answer_and_counts_none_twice() 
     let total = acked.len() + unanswered.len();
     let indicators = server.indicators(Some(round)).await;
     assert_eq!(indicators["indicators"]["responses"], total as u64);
-    let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
-            .bind(round)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     assert_eq!(stored.len(), total);
     assert_counters_match(&db, round, &stored).await;
     let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
@@ -156,6 +146,15 @@ async fn kill_9_under_load_loses_no_acknowledged_answer_and_counts_none_twice() 
         used as usize, total,
         "each stored answer used exactly one code"
     );
+}
+
+/// (client id, answers JSON) of every stored response of the round.
+async fn stored_answers(db: &sqlx::SqlitePool, round: i64) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
+        .bind(round)
+        .fetch_all(db)
+        .await
+        .unwrap()
 }
 
 /// The counters equal a recount of the stored answers, key by key.
@@ -226,12 +225,7 @@ async fn answers_committed_together_keep_refusals_apart() {
         .count();
     assert_eq!((created, refused), (40, 10), "{replies:?}");
     let db = open_db(&ws).await;
-    let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
-            .bind(round)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     assert_eq!(stored.len(), 40);
     assert_counters_match(&db, round, &stored).await;
 
@@ -308,12 +302,7 @@ async fn phones_that_hang_up_mid_request_break_nothing() {
         assert_eq!(status, StatusCode::CREATED, "{reply}");
     }
     let db = open_db(&ws).await;
-    let stored: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
-            .bind(round)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     assert!(stored.len() >= 10);
     assert_counters_match(&db, round, &stored).await;
     let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")

@@ -82,16 +82,20 @@ pub fn StaffPage() -> impl IntoView {
             me.set(Some(answer));
         })
     };
-    if storage::get(STAFF_KEY).is_some() {
-        ask();
-    } else {
-        me.set(Some(Err(ApiError {
-            status: 401,
-            code: "not_logged_in".into(),
-            message: None,
-            question: None,
-        })));
-    }
+    // The session check, at start and on "retry".
+    let check = move || {
+        if storage::get(STAFF_KEY).is_some() {
+            ask();
+        } else {
+            me.set(Some(Err(ApiError {
+                status: 401,
+                code: "not_logged_in".into(),
+                message: None,
+                question: None,
+            })));
+        }
+    };
+    check();
     view! {
         <main class="page staff-page" id="main">
             {move || match (me.get(), staff.session.get()) {
@@ -109,16 +113,7 @@ pub fn StaffPage() -> impl IntoView {
                     view! {
                         <Failed error=e retry=move || {
                             me.set(None);
-                            if storage::get(STAFF_KEY).is_some() {
-        ask();
-    } else {
-        me.set(Some(Err(ApiError {
-            status: 401,
-            code: "not_logged_in".into(),
-            message: None,
-            question: None,
-        })));
-    }
+                            check();
                         } />
                     }
                     .into_any()
