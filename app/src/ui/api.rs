@@ -8,7 +8,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::HashMap;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a request failed, as something a resident can read.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,11 +24,47 @@ struct ErrorBody {
     message_en: Option<String>,
 }
 
+/// The answer index.html already asked for (`window.__bianminPrefetch[url]`), taken once: a
+/// second request for the same URL (a retry, tomorrow's hours) goes to the network.
+fn prefetched(url: &str) -> Option<js_sys::Promise> {
+    let pre = js_sys::Reflect::get(&web_sys::window()?.into(), &"__bianminPrefetch".into()).ok()?;
+    let pre = pre.dyn_into::<js_sys::Object>().ok()?;
+    let key = JsValue::from_str(url);
+    let promise = js_sys::Reflect::get(&pre, &key).ok()?.dyn_into().ok()?;
+    let _ = js_sys::Reflect::delete_property(&pre, &key);
+    Some(promise)
+}
+
+/// Lets the browser run its own tasks (paint, input) before the next step. Answers that are
+/// all here at once would otherwise be decoded and drawn in one long task, which is what a
+/// slow phone feels as a frozen page.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 async fn send(url: &str) -> Result<Response, LoadError> {
-    let resp = Request::get(url)
-        .send()
-        .await
-        .map_err(|_| LoadError { detail: None })?;
+    let early = match prefetched(url) {
+        Some(p) => wasm_bindgen_futures::JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+            .map(Response::from),
+        None => None,
+    };
+    // A prefetch that failed (offline at that moment) is tried again now.
+    let resp = match early {
+        Some(r) => r,
+        None => Request::get(url)
+            .send()
+            .await
+            .map_err(|_| LoadError { detail: None })?,
+    };
+    next_task().await;
     if resp.ok() {
         return Ok(resp);
     }
@@ -87,6 +123,8 @@ pub async fn core() -> Result<super::Data, LoadError> {
     let needed = async { futures::try_join!(config(), rules(), circles(), outlets()) };
     let (needed, terms) = futures::join!(needed, search_terms());
     let (config, rules, circles, outlets) = needed?;
+    // What the data sets off (markers, list, search texts) in a task of its own.
+    next_task().await;
     Ok(super::Data {
         config,
         rules,
@@ -138,9 +176,11 @@ pub async fn basemap() -> Result<JsValue, LoadError> {
     let resp = send("/api/basemap").await?;
     let raw: web_sys::Response = resp.into();
     let parsed = raw.json().map_err(|_| LoadError { detail: None })?;
-    wasm_bindgen_futures::JsFuture::from(parsed)
+    let parsed = wasm_bindgen_futures::JsFuture::from(parsed)
         .await
-        .map_err(|_| LoadError { detail: None })
+        .map_err(|_| LoadError { detail: None })?;
+    next_task().await;
+    Ok(parsed)
 }
 
 /// The prebuilt walk graph's bytes, with when they arrived.
@@ -178,6 +218,7 @@ pub async fn graph() -> Result<GraphBytes, LoadError> {
         .binary()
         .await
         .map_err(|_| LoadError { detail: None })?;
+    next_task().await;
     Ok(GraphBytes {
         bytes,
         fetch_ms: now_ms() - start,

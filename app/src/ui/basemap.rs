@@ -140,61 +140,108 @@ impl Basemap {
             layers.push(layer);
             callbacks.push(styler);
         }
-        // Thousands of small features as thousands of Leaflet layers cost a phone seconds; one
-        // multi-geometry per pass and road class draws the same in a few dozen.
-        let mut groups: Vec<(usize, String, bool, js_sys::Array)> = Vec::new();
-        // The street names come from the same pass over the features.
-        let mut lines = Vec::new();
         let features = js_sys::Reflect::get(data, &"features".into())
             .map(|f| js_sys::Array::from(&f))
             .unwrap_or_default();
-        for f in features.iter() {
-            let p = js_sys::Reflect::get(&f, &"properties".into()).unwrap_or(JsValue::NULL);
-            let layer = string_at(&p, "layer").unwrap_or_default();
-            let class = string_at(&p, "class").unwrap_or_default();
-            let g = js_sys::Reflect::get(&f, &"geometry".into()).unwrap_or(JsValue::NULL);
-            let kind = string_at(&g, "type").unwrap_or_default();
-            let Ok(coords) = js_sys::Reflect::get(&g, &"coordinates".into()) else {
-                continue;
-            };
-            if layer == "road" && labelled(&class) {
-                if let Some(name) = string_at(&p, "name") {
-                    named_lines(name, &class, &kind, &coords, &mut lines);
-                }
-            }
-            let area = kind.ends_with("Polygon");
-            for (i, pass) in PASSES.iter().enumerate() {
-                if !in_pass(*pass, &layer, &class) {
-                    continue;
-                }
-                let key = if matches!(pass, Pass::Casing | Pass::Fill) {
-                    class.as_str()
-                } else {
-                    ""
-                };
-                let at = groups
-                    .iter()
-                    .position(|(gi, gc, ga, _)| *gi == i && gc == key && *ga == area)
-                    .unwrap_or_else(|| {
-                        groups.push((i, key.to_string(), area, js_sys::Array::new()));
-                        groups.len() - 1
-                    });
-                let parts = &groups[at].3;
-                if kind.starts_with("Multi") {
-                    for part in js_sys::Array::from(&coords).iter() {
-                        parts.push(&part);
-                    }
-                } else {
-                    parts.push(&coords);
-                }
+        let basemap = Rc::new(Basemap {
+            layers,
+            scale,
+            callbacks,
+            labels: RefCell::default(),
+        });
+        let grouping = Grouping {
+            features,
+            next: 0,
+            groups: Vec::new(),
+            lines: Vec::new(),
+        };
+        group_features(basemap.clone(), grouping, map.clone(), Box::new(on_done));
+        basemap
+    }
+
+    /// Call after a zoom: road widths follow the zoom level.
+    pub fn rescale(&self, zoom: f64) {
+        let s = width_scale(zoom);
+        if (s - self.scale.get()).abs() < 1e-6 {
+            return;
+        }
+        self.scale.set(s);
+        for (layer, cb) in self.layers.iter().zip(&self.callbacks) {
+            layer.set_style(cb.as_ref());
+        }
+    }
+}
+
+/// Features sorted into merged groups per task: a city basemap has thousands, and reading
+/// them all at once blocks a slow phone for a noticeable moment.
+const FEATURES_PER_TASK: u32 = 600;
+
+/// The basemap's features on their way into merged groups.
+struct Grouping {
+    features: js_sys::Array,
+    /// The first feature not yet sorted.
+    next: u32,
+    /// Thousands of small features as thousands of Leaflet layers cost a phone seconds; one
+    /// multi-geometry per (pass, road class, area or not) draws the same in a few dozen.
+    groups: Vec<(usize, String, bool, js_sys::Array)>,
+    /// The street names come from the same pass over the features.
+    lines: Vec<NamedLine>,
+}
+
+impl Grouping {
+    fn add(&mut self, f: &JsValue) {
+        let p = js_sys::Reflect::get(f, &"properties".into()).unwrap_or(JsValue::NULL);
+        let layer = string_at(&p, "layer").unwrap_or_default();
+        let class = string_at(&p, "class").unwrap_or_default();
+        let g = js_sys::Reflect::get(f, &"geometry".into()).unwrap_or(JsValue::NULL);
+        let kind = string_at(&g, "type").unwrap_or_default();
+        let Ok(coords) = js_sys::Reflect::get(&g, &"coordinates".into()) else {
+            return;
+        };
+        if layer == "road" && labelled(&class) {
+            if let Some(name) = string_at(&p, "name") {
+                named_lines(name, &class, &kind, &coords, &mut self.lines);
             }
         }
-        // Pass order (areas under roads); within a pass the wider roads on top.
+        let area = kind.ends_with("Polygon");
+        for (i, pass) in PASSES.iter().enumerate() {
+            if !in_pass(*pass, &layer, &class) {
+                continue;
+            }
+            let key = if matches!(pass, Pass::Casing | Pass::Fill) {
+                class.as_str()
+            } else {
+                ""
+            };
+            let at = self
+                .groups
+                .iter()
+                .position(|(gi, gc, ga, _)| *gi == i && gc == key && *ga == area)
+                .unwrap_or_else(|| {
+                    self.groups
+                        .push((i, key.to_string(), area, js_sys::Array::new()));
+                    self.groups.len() - 1
+                });
+            let parts = &self.groups[at].3;
+            if kind.starts_with("Multi") {
+                for part in js_sys::Array::from(&coords).iter() {
+                    parts.push(&part);
+                }
+            } else {
+                parts.push(&coords);
+            }
+        }
+    }
+
+    /// The merged features in drawing order: pass order (areas under roads), and within a
+    /// pass the wider roads on top.
+    fn pieces(&mut self) -> Vec<(usize, JsValue)> {
+        let mut groups = std::mem::take(&mut self.groups);
         groups.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(road_look(&a.1).0.total_cmp(&road_look(&b.1).0))
         });
-        let pieces: Vec<(usize, JsValue)> = groups
+        groups
             .into_iter()
             .map(|(i, class, area, parts)| {
                 let geometry = object(&[
@@ -216,30 +263,28 @@ impl Basemap {
                 ]);
                 (i, feature)
             })
-            .collect();
-        let basemap = Rc::new(Basemap {
-            layers,
-            scale,
-            callbacks,
-            labels: RefCell::default(),
-        });
-        let map = map.clone();
-        let queue = Rc::new(RefCell::new(pieces.into_iter()));
-        next_piece(basemap.clone(), queue, map, lines, Box::new(on_done));
-        basemap
+            .collect()
     }
+}
 
-    /// Call after a zoom: road widths follow the zoom level.
-    pub fn rescale(&self, zoom: f64) {
-        let s = width_scale(zoom);
-        if (s - self.scale.get()).abs() < 1e-6 {
-            return;
-        }
-        self.scale.set(s);
-        for (layer, cb) in self.layers.iter().zip(&self.callbacks) {
-            layer.set_style(cb.as_ref());
-        }
-    }
+/// Sorts the next slice of features in a new task; after the last, draws the pieces.
+fn group_features(b: Rc<Basemap>, mut g: Grouping, map: Map, on_done: Box<dyn FnOnce()>) {
+    leptos::prelude::set_timeout(
+        move || {
+            let end = (g.next + FEATURES_PER_TASK).min(g.features.length());
+            for i in g.next..end {
+                g.add(&g.features.get(i));
+            }
+            g.next = end;
+            if end < g.features.length() {
+                group_features(b, g, map, on_done);
+            } else {
+                let queue = Rc::new(RefCell::new(g.pieces().into_iter()));
+                next_piece(b, queue, map, std::mem::take(&mut g.lines), on_done);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// (pass, one merged feature) still to draw.

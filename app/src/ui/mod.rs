@@ -82,11 +82,19 @@ pub fn mount() {
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     i18n::init();
-    leptos::mount::mount_to_body(App);
-    // The app now covers the loading screen from index.html; screen readers skip it from here.
-    if let Some(splash) = document().get_element_by_id("splash") {
-        let _ = splash.set_attribute("aria-hidden", "true");
-    }
+    // A task after the one that compiled and started the Wasm: on a slow phone each is long
+    // enough on its own (see `Later` in App for the second half of the page).
+    set_timeout(
+        || {
+            leptos::mount::mount_to_body(App);
+            // The app now covers the loading screen from index.html; screen readers skip it
+            // from here.
+            if let Some(splash) = document().get_element_by_id("splash") {
+                let _ = splash.set_attribute("aria-hidden", "true");
+            }
+        },
+        Duration::ZERO,
+    );
 }
 
 /// The part of the map not covered by the sample banner or the outlet card, in map pixels.
@@ -364,6 +372,25 @@ fn App() -> impl IntoView {
         }
         // A task of its own (see the basemap): the biggest step after loading.
         set_timeout(move || build_walk(d), Duration::ZERO);
+    });
+    // The map has started (walking ready, or known not to be): index.html may now install the
+    // service worker, whose first install re-reads every file and would slow the start.
+    let announced = StoredValue::new(false);
+    Effect::new(move |_| {
+        if walk.with(|w| matches!(w, WalkState::Loading)) || announced.get_value() {
+            return;
+        }
+        announced.set_value(true);
+        set_timeout(
+            || {
+                if let Some(w) = web_sys::window() {
+                    if let Ok(e) = web_sys::Event::new("bianmin:ready") {
+                        let _ = w.dispatch_event(&e);
+                    }
+                }
+            },
+            Duration::from_millis(500),
+        );
     });
 
     // Only a chosen point goes into the URL (a tap, or a link's): the device position stays out
@@ -801,8 +828,12 @@ fn App() -> impl IntoView {
             return;
         };
         // Drawn piece by piece in tasks of their own, so the phone never stalls on drawing
-        // streets (long tasks make taps wait); a second call draws nothing.
-        mv.draw_basemap(&data, move || basemap_drawn.set(true));
+        // streets (long tasks make taps wait), starting after the task that made the map and
+        // its markers; a second call draws nothing.
+        set_timeout(
+            move || mv.draw_basemap(&data, move || basemap_drawn.set(true)),
+            Duration::ZERO,
+        );
     });
     Effect::new(move |_| {
         let (Some(mv), Some(d)) = (map_view.get(), ready_data()) else {
@@ -1078,6 +1109,9 @@ fn App() -> impl IntoView {
         WalkStatus::Loading => false,
     };
 
+    // The second half of the page (list, legend) is built in the next task.
+    let later = RwSignal::new(false);
+    set_timeout(move || later.set(true), Duration::ZERO);
     view! {
         <div class="app">
             <header class="top">
@@ -1096,50 +1130,62 @@ fn App() -> impl IntoView {
                         {tr(" · 网点为演示生成，非真实商户", " · generated outlets, not real businesses")}
                     </p>
                 </Show>
-                <div class="notices" class:below-sample=move || any_sample.get()>
-                    <offline::OfflineBanner online />
-                    <Notice
-                        text=Signal::derive(move || route_text.get())
-                        testid="route-notice"
-                        on_close=Callback::new(move |_| route_for.set(None))
+                // Overlays over the map (nothing around them moves when they appear): built in
+                // the task after the header and the map.
+                <Show when=move || later.get()>
+                    <div class="notices" class:below-sample=move || any_sample.get()>
+                        <offline::OfflineBanner online />
+                        <Notice
+                            text=Signal::derive(move || route_text.get())
+                            testid="route-notice"
+                            on_close=Callback::new(move |_| route_for.set(None))
+                        />
+                        <Notice
+                            text=Signal::derive(move || toast.get())
+                            testid="map-toast"
+                            on_close=Callback::new(move |_| toast.set(None))
+                        />
+                        <Notice
+                            text=origin_notice
+                            testid="origin-notice"
+                            on_close=Callback::new(move |_| {
+                                notice_closed_for.set(origin.get_untracked().map(|o| o.kind))
+                            })
+                        />
+                    </div>
+                    <StatusOverlay
+                        loading
+                        error=load_error
+                        has_data
+                        count
+                        filtered=Signal::derive(move || route.with(|r| r.filter.is_some()))
+                        walk_empty
+                        search_empty
+                        on_clear_search=clear_search
+                        on_retry=Callback::new(move |_| retry())
+                        on_show_all=show_all
+                        on_wider=widen
                     />
-                    <Notice
-                        text=Signal::derive(move || toast.get())
-                        testid="map-toast"
-                        on_close=Callback::new(move |_| toast.set(None))
+                    <GapControl
+                        available=gap_available
+                        on=gaps_on
+                        view=gap_view.into()
+                        on_toggle=set_gaps
                     />
-                    <Notice
-                        text=origin_notice
-                        testid="origin-notice"
-                        on_close=Callback::new(move |_| {
-                            notice_closed_for.set(origin.get_untracked().map(|o| o.kind))
-                        })
-                    />
-                </div>
-                <StatusOverlay
-                    loading
-                    error=load_error
-                    has_data
-                    count
-                    filtered=Signal::derive(move || route.with(|r| r.filter.is_some()))
-                    walk_empty
-                    search_empty
-                    on_clear_search=clear_search
-                    on_retry=Callback::new(move |_| retry())
-                    on_show_all=show_all
-                    on_wider=widen
-                />
-                <GapControl
-                    available=gap_available
-                    on=gaps_on
-                    view=gap_view.into()
-                    on_toggle=set_gaps
-                />
-                <Legend rows=legend_rows.into() open=legend_open rings=ring_minutes origin=origin_pin />
+                </Show>
+                <Show when=move || later.get()>
+                    <Legend rows=legend_rows.into() open=legend_open rings=ring_minutes origin=origin_pin />
+                </Show>
                 <Show when=move || basemap_drawn.get() && markers_drawn.get() && walk_settled()>
                     <span class="sr-only" data-testid="map-ready">{tr("地图已就绪", "Map ready")}</span>
                 </Show>
             </main>
+            // The list comes in the task after the header and the map (same height at once, so
+            // nothing moves when it fills in).
+            <Show
+                when=move || later.get()
+                fallback=|| view! { <section class="sheet" aria-hidden="true"></section> }
+            >
             <Sheet
                 expanded=sheet_open
                 rows=rows.into()
@@ -1160,6 +1206,7 @@ fn App() -> impl IntoView {
                     selected.set(Some(id));
                 })
             />
+            </Show>
             {card}
         </div>
     }
