@@ -1,10 +1,12 @@
 //! The domain: 业态 categories, rings and thresholds (from the rules file), outlets, the
 //! mapping from OpenStreetMap tags to our categories, and what the client computes about them:
-//! keyword and pinyin search, open-now state, and links into Chinese map apps.
+//! keyword and pinyin search, open-now state, and links into Chinese map apps. `grade` scores a
+//! circle (有没有 / 好不好); the server uses it, the map client does not.
 
 pub mod bbox;
 pub mod circle;
 pub mod cn_coords;
+pub mod grade;
 pub mod open_state;
 pub mod osm;
 pub mod outlet;
@@ -15,6 +17,7 @@ pub mod survey;
 pub use bbox::BBox;
 pub use circle::{Circle, ClientConfig, GeoPolygon};
 pub use cn_coords::{nav_links, NavLinks};
+pub use grade::{grade, CircleFacts, Coverage, Grade, GradeRules, Points, StaffEntry, SurveyFacts};
 pub use open_state::{open_state, OpenState, Schedule};
 pub use outlet::{Outlet, OutletCollection, OutletFeature, OutletSource, PriceItem, StoredOutlet};
 pub use rules::{Category, HoursRules, Kind, PointsBand, Rules, RulesError, SurveyRules};

@@ -228,15 +228,19 @@ struct RulesFile {
     categories: Vec<Spanned<Category>>,
     repair_kinds: Vec<Spanned<Kind>>,
     services: Vec<Spanned<Kind>>,
+    /// The circle grade's rules live in the same file but are read by `grade::GradeRules`:
+    /// `Rules` goes to the phone map as JSON and must not carry them.
+    #[serde(default, rename = "grade")]
+    _grade: Option<serde::de::IgnoredAny>,
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
+pub(crate) fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
 /// The line of `key = …` in the table whose header `span` covers (toml gives a table's span as
 /// its header only), or the header's line when the key is not written there (a default).
-fn key_line(source: &str, span: std::ops::Range<usize>, key: &str) -> usize {
+pub(crate) fn key_line(source: &str, span: std::ops::Range<usize>, key: &str) -> usize {
     let start = span.end.min(source.len());
     let mut offset = start;
     for line in source[start..].split_inclusive('\n') {
