@@ -5,6 +5,7 @@ use crate::cache_headers::{self, NO_CACHE};
 use crate::dataset::Dataset;
 use crate::db::{self, Db, OutletFilter};
 use crate::error::ApiError;
+use crate::grade;
 use crate::hours::{self, HoursCache};
 use crate::json_body::BODY_LIMIT;
 use crate::params::Params;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub precompressed: Precompressed,
     /// The satisfaction survey's questionnaire (bundled, or the city's own).
     pub questionnaire: Arc<Questionnaire>,
+    /// The circle grade's rules (the `[grade]` table of the same rules file).
+    pub grade_rules: Arc<app::domain::grade::GradeRules>,
     /// Stores survey answers, many per commit under load (group commit).
     pub survey_writer: crate::survey::writer::Writer,
     pub security: Arc<Security>,
@@ -106,6 +109,23 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route(
             "/api/circles/{id}/indicators",
             get(survey::handlers::indicators),
+        )
+        .route("/api/circles/{id}/grade", get(grade::handlers::grade))
+        .route(
+            "/api/circles/{id}/grade/history",
+            get(grade::handlers::history),
+        )
+        .route(
+            "/api/staff/circles/{id}/grade/entries/{part}",
+            post(grade::handlers::put_entry),
+        )
+        .route(
+            "/api/staff/circles/{id}/grade/settings",
+            post(grade::handlers::put_settings),
+        )
+        .route(
+            "/api/staff/circles/{id}/grade/evaluations",
+            post(grade::handlers::record),
         )
         .route("/api/staff/login", post(staff::handlers::login))
         .route("/api/staff/me", get(staff::handlers::me))

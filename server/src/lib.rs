@@ -8,6 +8,7 @@ pub mod client_addr;
 pub mod dataset;
 pub mod db;
 pub mod error;
+pub mod grade;
 pub mod hours;
 pub mod import;
 pub mod json_body;

@@ -5,6 +5,7 @@
 use server::staff::{audit::Actor, auth};
 use server::{api, dataset, db, import, seed, tokens, walking};
 
+use app::domain::grade::GradeRules;
 use app::domain::survey::questionnaire::DEFAULT_SURVEY_TOML;
 use app::domain::survey::Questionnaire;
 use app::domain::{ClientConfig, Rules};
@@ -166,13 +167,25 @@ enum StaffAction {
     },
 }
 
-fn load_rules(path: Option<&Path>) -> Result<Rules, String> {
+fn load_rules(path: Option<&Path>) -> Result<(Rules, GradeRules), String> {
     match path {
-        None => Ok(Rules::bundled()),
+        None => {
+            let rules = Rules::bundled();
+            let grade = GradeRules::bundled(&rules);
+            Ok((rules, grade))
+        }
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            Rules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))
+            let rules = Rules::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            // The grade's table is checked against the categories the same file defines.
+            let grade = GradeRules::from_toml(&text, &rules).map_err(|e| {
+                format!(
+                    "{}: [grade]: {e} (a city's rules file needs the [grade] table: copy it from app/rules.toml)",
+                    p.display()
+                )
+            })?;
+            Ok((rules, grade))
         }
     }
 }
@@ -198,11 +211,11 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let c = &cli.common;
-    let rules = load_rules(c.rules.as_deref())?;
+    let (rules, grade_rules) = load_rules(c.rules.as_deref())?;
     let data_dir = c.data_dir.clone().unwrap_or_else(dataset::default_data_dir);
     match cli.command {
         Some(Command::CheckRules { file }) => {
-            let r = load_rules(Some(&file))?;
+            let (r, _) = load_rules(Some(&file))?;
             println!(
                 "{}: ok — {} categories ({} required basic, {} graded quality), {} repair kinds, {} services; rings {}/{} min; {} km/h",
                 file.display(),
@@ -262,7 +275,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Staff {
             action: StaffAction::Add { username, reset },
         }) => staff_add(c, &username, reset).await,
-        Some(Command::Serve) | None => serve(&cli.common, &cli.serve, rules, &data_dir).await,
+        Some(Command::Serve) | None => {
+            serve(&cli.common, &cli.serve, rules, grade_rules, &data_dir).await
+        }
     }
 }
 
@@ -344,7 +359,13 @@ fn load_questionnaire(path: Option<&Path>, rules: &Rules) -> Result<Questionnair
     }
 }
 
-async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Result<(), String> {
+async fn serve(
+    c: &Common,
+    s: &ServeArgs,
+    rules: Rules,
+    grade_rules: GradeRules,
+    data_dir: &Path,
+) -> Result<(), String> {
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
     let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
     let db = db::open(&c.db, c.sync.into()).await?;
@@ -397,6 +418,7 @@ async fn serve(c: &Common, s: &ServeArgs, rules: Rules, data_dir: &Path) -> Resu
         }),
         dataset: Arc::new(ds),
         questionnaire: Arc::new(questionnaire),
+        grade_rules: Arc::new(grade_rules),
         security: Arc::new(api::Security {
             server_key,
             trust_proxy: s.trust_proxy,
