@@ -111,6 +111,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             get(survey::handlers::indicators),
         )
         .route("/api/circles/{id}/grade", get(grade::handlers::grade))
+        .route("/api/circles/{id}/gaps", get(grade::gaps::gaps))
         .route(
             "/api/circles/{id}/grade/history",
             get(grade::handlers::history),

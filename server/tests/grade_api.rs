@@ -362,3 +362,54 @@ async fn recording_keeps_one_grade_per_day_in_the_history() {
     let stored: Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(stored, second["report"]["grade"]);
 }
+
+#[tokio::test]
+async fn the_gap_map_agrees_with_the_grade_and_suggests_where_to_add() {
+    let ws = Workspace::new();
+    let s = ws.start("shanghai");
+    let (_, r) = s.get(&grade_path()).await;
+    let cats = r["grade"]["facilities"]["categories"].as_array().unwrap();
+    // A basic category that part of the circle lacks.
+    let lacking = cats
+        .iter()
+        .find(|c| c["group"] == "basic" && c["reached"].as_u64() < c["origins"].as_u64())
+        .expect("a basic category with gaps");
+    let code = lacking["code"].as_str().unwrap();
+    let (status, g) = s
+        .get(&format!("/api/circles/{CIRCLE}/gaps?category={code}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{g}");
+    assert_eq!(g["minutes"], lacking["ring_minutes"]);
+    // The same origins and the same served count as the grade's own computation.
+    let origins = lacking["origins"].as_u64().unwrap();
+    assert_eq!(g["origins"].as_u64().unwrap(), origins);
+    let unserved = origins - lacking["reached"].as_u64().unwrap();
+    assert_eq!(g["unserved_origins"].as_u64().unwrap(), unserved);
+    assert!(!g["gap_streets"]["features"].as_array().unwrap().is_empty());
+    // The population share follows the node share.
+    if let Some(pop) = g["population_affected"].as_u64() {
+        assert!(pop > 0);
+    }
+    // Suggestions: ranked, each gaining something, together never more than the gap.
+    let sug = g["suggestions"].as_array().unwrap();
+    assert!(!sug.is_empty(), "{g}");
+    let gained: Vec<u64> = sug
+        .iter()
+        .map(|x| x["gained_origins"].as_u64().unwrap())
+        .collect();
+    assert!(
+        gained.windows(2).all(|w| w[0] >= w[1]),
+        "greedy gains never grow: {gained:?}"
+    );
+    assert!(gained.iter().sum::<u64>() <= unserved);
+    assert!(sug[0]["text_zh"].as_str().unwrap().contains("可多覆盖"));
+
+    for bad in [
+        "",
+        "?category=nowhere",
+        "?category=breakfast&category=repair",
+    ] {
+        let (status, body) = s.get(&format!("/api/circles/{CIRCLE}/gaps{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+}

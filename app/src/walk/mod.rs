@@ -11,6 +11,7 @@ pub mod reached;
 pub mod route;
 pub mod search;
 pub mod snap;
+pub mod suggest;
 
 pub use graph::{Edge, Graph, GraphError};
 pub use route::{walk_route, WalkRoute};

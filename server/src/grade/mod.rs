@@ -4,5 +4,6 @@
 //! evaluation dates. The scoring itself is the domain's (`app::domain::grade`).
 
 pub mod facts;
+pub mod gaps;
 pub mod handlers;
 pub mod store;
