@@ -4,7 +4,7 @@
 // answer made offline is queued on the phone and arrives exactly once, also when the server's
 // answer to the first try is lost. Serial: the tests share the round the first one opens.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { shot } from './helpers';
+import { shot, watchProblems } from './helpers';
 import { STAFF_PASSWORD, STAFF_USER } from './staff-account';
 
 test.describe.configure({ mode: 'serial' });
@@ -70,15 +70,6 @@ async function responses(request: APIRequestContext, circle: string): Promise<nu
 }
 
 /** Page errors and console errors while a test runs (none are expected). */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  return problems;
-}
-
 // The resident's answers: business 满意, 满意, 比较满意 (3 of 3 satisfied); service 满意, 一般,
 // 不太满意, 比较满意 (2 of 4); overall 5 of 7.
 const SCALE: Record<string, string> = {

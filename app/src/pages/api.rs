@@ -448,3 +448,174 @@ pub fn csv_url(circle: &str, which: &str, round: i64) -> String {
         seg(circle)
     )
 }
+
+// ---- Circle grade (生活圈评价) ----------------------------------------------------------------
+
+pub use app::domain::grade::{CategoryPresence, Grade, ItemScore, PartKind, PartScore, Points};
+use app::domain::GeoPolygon;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GradeSettings {
+    pub city_tier: u8,
+    pub census_outlets: Option<u32>,
+}
+
+/// `GET /api/circles/{id}/grade`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GradeReport {
+    pub circle: CircleName,
+    pub evaluated_on: String,
+    pub settings: GradeSettings,
+    pub origins: u32,
+    pub outlets_counted: usize,
+    pub sample_data: bool,
+    pub grade: Grade,
+}
+
+pub async fn grade(circle: &str) -> Result<GradeReport, ApiError> {
+    get(&format!("/api/circles/{}/grade", seg(circle))).await
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Evaluation {
+    pub evaluated_on: String,
+    pub facilities: Points,
+    pub service: Points,
+    pub type_code: Option<String>,
+    pub stars: u8,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct History {
+    evaluations: Vec<Evaluation>,
+}
+
+pub async fn grade_history(circle: &str) -> Result<Vec<Evaluation>, ApiError> {
+    let h: History = get(&format!("/api/circles/{}/grade/history", seg(circle))).await?;
+    Ok(h.evaluations)
+}
+
+/// A circle's outline (from `GET /api/circles`) for the gap map.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CircleShape {
+    pub id: String,
+    pub boundary: GeoPolygon,
+}
+
+pub async fn circle_shape(circle: &str) -> Result<Option<CircleShape>, ApiError> {
+    let all: Vec<CircleShape> = get("/api/circles").await?;
+    Ok(all.into_iter().find(|c| c.id == circle))
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GapLine {
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GapFeature {
+    pub geometry: GapLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GapStreets {
+    pub features: Vec<GapFeature>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Suggestion {
+    pub rank: u32,
+    pub lon: f64,
+    pub lat: f64,
+    pub gained_percent: f64,
+    pub text_zh: String,
+    pub text_en: String,
+}
+
+/// `GET /api/circles/{id}/gaps?category=`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Gaps {
+    pub category: String,
+    pub minutes: u32,
+    pub origins: u32,
+    pub unserved_origins: u32,
+    pub unserved_percent: Option<f64>,
+    pub population_affected: Option<u64>,
+    pub suggestions: Vec<Suggestion>,
+    pub gap_streets: GapStreets,
+}
+
+pub async fn gaps(circle: &str, category: &str) -> Result<Gaps, ApiError> {
+    get(&format!(
+        "/api/circles/{}/gaps?category={}",
+        seg(circle),
+        seg(category)
+    ))
+    .await
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    points: f64,
+    note: &'a str,
+    evidence: Option<&'a str>,
+}
+
+/// Stores a staff entry ("item.part"); the answer is the grade as it now is.
+pub async fn save_entry(
+    csrf: &str,
+    circle: &str,
+    key: &str,
+    points: f64,
+    note: &str,
+    evidence: Option<&str>,
+) -> Result<GradeReport, ApiError> {
+    post(
+        &format!(
+            "/api/staff/circles/{}/grade/entries/{}",
+            seg(circle),
+            seg(key)
+        ),
+        &Entry {
+            points,
+            note,
+            evidence,
+        },
+        Some(csrf),
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct SettingsBody {
+    city_tier: u8,
+    census_outlets: Option<u32>,
+}
+
+pub async fn save_grade_settings(
+    csrf: &str,
+    circle: &str,
+    city_tier: u8,
+    census_outlets: Option<u32>,
+) -> Result<GradeReport, ApiError> {
+    post(
+        &format!("/api/staff/circles/{}/grade/settings", seg(circle)),
+        &SettingsBody {
+            city_tier,
+            census_outlets,
+        },
+        Some(csrf),
+    )
+    .await
+}
+
+/// Records today's grade in the history.
+pub async fn record_grade(csrf: &str, circle: &str) -> Result<(), ApiError> {
+    post_only(
+        &format!("/api/staff/circles/{}/grade/evaluations", seg(circle)),
+        &Empty {},
+        csrf,
+    )
+    .await
+}

@@ -9,6 +9,7 @@ mod api;
 mod charts;
 mod code_sheet;
 mod draft;
+mod grade;
 mod indicators;
 mod load;
 mod outbox;

@@ -6,6 +6,7 @@
 use super::api::{self, ApiError, RoundInfo, Session, StaffCircle};
 use super::charts::SampleBar;
 use super::code_sheet::{CodeSheet, Sheet};
+use super::grade::GradePage;
 use super::indicators::group_digits;
 use super::load::load;
 use super::shell::{focus_soon, Failed, Loading, STAFF_KEY};
@@ -17,21 +18,21 @@ use wasm_bindgen::JsValue;
 
 /// The session of this page, and what to do when the server says it has ended.
 #[derive(Clone, Copy)]
-struct Staff {
+pub(super) struct Staff {
     session: RwSignal<Option<Session>>,
     /// Said on the login form (e.g. "登录已过期").
     notice: RwSignal<Option<String>>,
 }
 
 impl Staff {
-    fn csrf(&self) -> String {
+    pub(super) fn csrf(&self) -> String {
         self.session
             .with_untracked(|s| s.as_ref().map(|s| s.csrf.clone()))
             .unwrap_or_default()
     }
 
     /// An error's text; a lost session (401, or a stale CSRF token) goes back to the login.
-    fn explain(&self, e: &ApiError) -> String {
+    pub(super) fn explain(&self, e: &ApiError) -> String {
         if e.status == 401 || e.code == "csrf" {
             storage::remove(STAFF_KEY);
             self.notice.set(Some(e.text()));
@@ -97,8 +98,12 @@ pub fn StaffPage() -> impl IntoView {
     };
     check();
     view! {
-        <main class="page staff-page" id="main">
+        <main class="page staff-page" class:grade-page=on_grade_page() id="main">
             {move || match (me.get(), staff.session.get()) {
+                (_, Some(_)) if on_grade_page() => {
+                    let circle = app::ui::route::query_param("circle").unwrap_or_default();
+                    view! { <GradePage staff circle /> }.into_any()
+                }
                 (_, Some(s)) => match sheet.get() {
                     Some(sh) => view! {
                         <CodeSheet sheet=sh on_back=move || {
@@ -122,6 +127,15 @@ pub fn StaffPage() -> impl IntoView {
             }}
         </main>
     }
+}
+
+/// `/staff/grade?circle=…`: the circle's grade (`super::grade`).
+fn on_grade_page() -> bool {
+    window()
+        .location()
+        .pathname()
+        .unwrap_or_default()
+        .starts_with("/staff/grade")
 }
 
 fn replace_url(url: &str) {
@@ -280,6 +294,8 @@ fn CircleCard(
             {body}
             <p class="links">
                 <a href=format!("/indicators?circle={seg}")>{tr("全部轮次的指标", "Indicators of all rounds")}</a>
+                " · "
+                <a href=format!("/staff/grade?circle={seg}") data-testid="grade-link">{tr("生活圈评价", "Circle grade")}</a>
             </p>
         </section>
     }

@@ -83,8 +83,8 @@ pub async fn gaps(
                     "gained_origins": p.gained,
                     "gained_percent": more,
                     "served_after_percent": percent(p.served_after, n),
-                    "text_zh": format!("在此新增一家{name}，可多覆盖生活圈 {more}% 的街道节点"),
-                    "text_en": format!("A new {code} outlet here would serve {more}% more of the circle's street nodes"),
+                    "text_zh": format!("在此新增一家{name}，可多覆盖生活圈 {more:.1}% 的街道节点"),
+                    "text_en": format!("A new {code} outlet here would serve {more:.1}% more of the circle's street nodes"),
                 })
             })
             .collect();
