@@ -110,24 +110,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             "/api/circles/{id}/indicators",
             get(survey::handlers::indicators),
         )
-        .route("/api/circles/{id}/grade", get(grade::handlers::grade))
-        .route("/api/circles/{id}/gaps", get(grade::gaps::gaps))
-        .route(
-            "/api/circles/{id}/grade/history",
-            get(grade::handlers::history),
-        )
-        .route(
-            "/api/staff/circles/{id}/grade/entries/{part}",
-            post(grade::handlers::put_entry),
-        )
-        .route(
-            "/api/staff/circles/{id}/grade/settings",
-            post(grade::handlers::put_settings),
-        )
-        .route(
-            "/api/staff/circles/{id}/grade/evaluations",
-            post(grade::handlers::record),
-        )
+        .merge(grade::routes())
         .route("/api/staff/login", post(staff::handlers::login))
         .route("/api/staff/me", get(staff::handlers::me))
         .route("/api/staff/logout", post(staff::handlers::logout))

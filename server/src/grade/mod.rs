@@ -7,3 +7,27 @@ pub mod facts;
 pub mod gaps;
 pub mod handlers;
 pub mod store;
+
+use crate::api::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The grade's routes (merged into the API router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/circles/{id}/grade", get(handlers::grade))
+        .route("/api/circles/{id}/gaps", get(gaps::gaps))
+        .route("/api/circles/{id}/grade/history", get(handlers::history))
+        .route(
+            "/api/staff/circles/{id}/grade/entries/{part}",
+            post(handlers::put_entry),
+        )
+        .route(
+            "/api/staff/circles/{id}/grade/settings",
+            post(handlers::put_settings),
+        )
+        .route(
+            "/api/staff/circles/{id}/grade/evaluations",
+            post(handlers::record),
+        )
+}
