@@ -413,3 +413,96 @@ async fn the_gap_map_agrees_with_the_grade_and_suggests_where_to_add() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
 }
+
+async fn download(s: &Server, path: &str) -> (String, String, String) {
+    let r = reqwest::get(s.url(path)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    let h = |name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let (ct, cd) = (h("content-type"), h("content-disposition"));
+    (ct, cd, r.text().await.unwrap())
+}
+
+/// CSV records (the writer quotes cells with commas, quotes or line breaks).
+fn records(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn the_grade_outlets_and_gaps_download_as_csv_and_geojson() {
+    let (_ws, s, staff) = staff_server().await;
+    // A note with quotes and commas survives the CSV quoting (the evidence cell starts with
+    // "社区录入：", so no spreadsheet runs it).
+    let (status, _) = staff
+        .post(
+            &entry_path("events.events"),
+            &json!({ "points": 3, "note": "=HYPERLINK(\"http://x\",\"点我\")" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, r) = s.get(&grade_path()).await;
+    let cats = r["grade"]["facilities"]["categories"].as_array().unwrap();
+    let parts: usize = r["grade"]["service"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["parts"].as_array().unwrap().len())
+        .sum();
+
+    let (ct, cd, text) = download(&s, &format!("/api/circles/{CIRCLE}/grade.csv")).await;
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(cd.contains("grade.csv"), "{cd}");
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
+    let rows = records(&text);
+    // Header, verdict, 有没有 total, the categories, 好不好 total, the parts.
+    assert_eq!(rows.len(), 3 + cats.len() + 1 + parts);
+    let events = rows
+        .iter()
+        .find(|row| row[3] == "本年度促消费活动")
+        .expect("the events row");
+    assert_eq!(events[5], "3");
+    assert!(
+        events[8].ends_with("=HYPERLINK(\"http://x\",\"点我\")") && !events[8].starts_with('='),
+        "{:?}",
+        events[8]
+    );
+
+    let counted = r["outlets_counted"].as_u64().unwrap() as usize;
+    let (_, _, text) = download(&s, &format!("/api/circles/{CIRCLE}/outlets.csv")).await;
+    assert_eq!(records(&text).len(), 1 + counted);
+    let (ct, _, text) = download(&s, &format!("/api/circles/{CIRCLE}/outlets.geojson")).await;
+    assert!(ct.starts_with("application/geo+json"), "{ct}");
+    let fc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), counted);
+
+    let (_, _, text) = download(&s, &format!("/api/circles/{CIRCLE}/gaps.csv")).await;
+    let rows = records(&text);
+    assert_eq!(rows.len(), 1 + cats.len());
+    for (row, c) in rows[1..].iter().zip(cats) {
+        let beyond = c["origins"].as_u64().unwrap() - c["reached"].as_u64().unwrap();
+        assert_eq!(row[4], beyond.to_string(), "{row:?}");
+    }
+}

@@ -3,6 +3,7 @@
 //! (items the data cannot tell, the city tier, the outlet census), and the grades recorded on
 //! evaluation dates. The scoring itself is the domain's (`app::domain::grade`).
 
+pub mod export;
 pub mod facts;
 pub mod gaps;
 pub mod handlers;
@@ -17,6 +18,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/circles/{id}/grade", get(handlers::grade))
         .route("/api/circles/{id}/gaps", get(gaps::gaps))
+        .route("/api/circles/{id}/grade.csv", get(export::grade_csv))
+        .route("/api/circles/{id}/gaps.csv", get(export::gaps_csv))
+        .route("/api/circles/{id}/outlets.csv", get(export::outlets_csv))
+        .route(
+            "/api/circles/{id}/outlets.geojson",
+            get(export::outlets_geojson),
+        )
         .route("/api/circles/{id}/grade/history", get(handlers::history))
         .route(
             "/api/staff/circles/{id}/grade/entries/{part}",
