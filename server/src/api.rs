@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::grade;
 use crate::hours::{self, HoursCache};
 use crate::json_body::BODY_LIMIT;
+use crate::merchant;
 use crate::params::Params;
 use crate::search_terms;
 use crate::static_files::{self, Precompressed};
@@ -111,6 +112,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             get(survey::handlers::indicators),
         )
         .merge(grade::routes())
+        .merge(merchant::routes())
         .route("/api/staff/login", post(staff::handlers::login))
         .route("/api/staff/me", get(staff::handlers::me))
         .route("/api/staff/logout", post(staff::handlers::logout))

@@ -12,6 +12,7 @@ pub mod grade;
 pub mod hours;
 pub mod import;
 pub mod json_body;
+pub mod merchant;
 pub mod params;
 pub mod rate_limit;
 pub mod sample;

@@ -1,0 +1,597 @@
+//! Storage of listings and reviews. Each write is one transaction (the process's writer turn):
+//! the outlet, the listing, the review and, for staff decisions, the audit record all change
+//! together or not at all.
+
+use super::changes;
+use crate::db::{self, Db};
+use crate::staff::audit::{self, Actor};
+use app::domain::merchant::{CheckedRegistration, Registration};
+use app::domain::{Outlet, Rules};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// What a new registration made.
+#[derive(Debug, Clone, Copy)]
+pub struct Created {
+    pub review: i64,
+    pub listing: i64,
+    pub outlet: i64,
+}
+
+/// A listing as its owner and staff see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub id: i64,
+    pub outlet_id: i64,
+    /// The outlet's status: pending (never approved yet), approved (on the map), rejected.
+    pub status: String,
+    pub created_on: String,
+    /// The version the outlet shows (or will show once approved).
+    pub registration: Registration,
+}
+
+/// One review, newest first in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub id: i64,
+    pub listing: i64,
+    pub kind: String,
+    pub status: String,
+    /// The whole version proposed.
+    pub registration: Registration,
+    /// Reviewed fields it changes ("name", "category", "position", "credit_code"); empty for
+    /// a new listing.
+    pub changes: Vec<String>,
+    pub reason: Option<String>,
+    pub submitted_at: String,
+    pub decided_at: Option<String>,
+    pub decided_by: Option<String>,
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(col: &str, text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: col.to_string(),
+        source: Box::new(e),
+    })
+}
+
+/// Stores a checked registration as a pending merchant outlet with its listing and review.
+pub async fn create(
+    db: &Db,
+    dataset: &str,
+    checked: &CheckedRegistration,
+    created_on: &str,
+    token_hash: &[u8],
+) -> Result<Created, sqlx::Error> {
+    let mut tx = db::begin_write(db).await?;
+    let o = checked.to_outlet();
+    let (outlet,): (i64,) = sqlx::query_as(
+        "INSERT INTO outlets (dataset, name, name_en, category, repair_kinds, services, prices,
+             opening_hours, phone, address, brand, delivers, open_24h, source, osm_ref, status,
+             lon, lat)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'merchant', NULL, 'pending', ?, ?)
+         RETURNING id",
+    )
+    .bind(dataset)
+    .bind(&o.name)
+    .bind(&o.category)
+    .bind(to_json(&o.repair_kinds))
+    .bind(to_json(&o.services))
+    .bind(to_json(&o.prices))
+    .bind(&o.opening_hours)
+    .bind(&o.phone)
+    .bind(&o.address)
+    .bind(&o.brand)
+    .bind(o.delivers)
+    .bind(o.open_24h)
+    .bind(o.lon)
+    .bind(o.lat)
+    .fetch_one(&mut *tx)
+    .await?;
+    let registration = to_json(checked.registration());
+    let (listing,): (i64,) = sqlx::query_as(
+        "INSERT INTO merchant_listings
+             (dataset, outlet, credit_code, registration, created_on, token_hash)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(dataset)
+    .bind(outlet)
+    .bind(checked.credit_code().as_str())
+    .bind(&registration)
+    .bind(created_on)
+    .bind(token_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    let review = insert_review(&mut tx, listing, "new", &registration, &[]).await?;
+    tx.commit().await?;
+    Ok(Created {
+        review,
+        listing,
+        outlet,
+    })
+}
+
+async fn insert_review(
+    conn: &mut SqliteConnection,
+    listing: i64,
+    kind: &str,
+    registration: &str,
+    changes: &[&str],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO merchant_reviews (listing, kind, registration, changes)
+         VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(listing)
+    .bind(kind)
+    .bind(registration)
+    .bind(to_json(&changes))
+    .fetch_one(conn)
+    .await
+}
+
+const LISTING_COLUMNS: &str = "l.id, l.outlet, o.status, l.created_on, l.registration";
+
+type ListingRow = (i64, i64, String, String, String);
+
+fn listing_of(row: ListingRow) -> Result<Listing, sqlx::Error> {
+    let (id, outlet_id, status, created_on, registration) = row;
+    Ok(Listing {
+        id,
+        outlet_id,
+        status,
+        created_on,
+        registration: decode("registration", &registration)?,
+    })
+}
+
+/// The listing whose token hashes to `token_hash`, in this dataset only.
+pub async fn listing_by_token(
+    db: &Db,
+    dataset: &str,
+    token_hash: &[u8],
+) -> Result<Option<Listing>, sqlx::Error> {
+    let row: Option<ListingRow> = sqlx::query_as(&format!(
+        "SELECT {LISTING_COLUMNS} FROM merchant_listings l JOIN outlets o ON o.id = l.outlet
+         WHERE l.dataset = ? AND l.token_hash = ?"
+    ))
+    .bind(dataset)
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await?;
+    row.map(listing_of).transpose()
+}
+
+async fn listing_by_id(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<Listing>, sqlx::Error> {
+    let row: Option<ListingRow> = sqlx::query_as(&format!(
+        "SELECT {LISTING_COLUMNS} FROM merchant_listings l JOIN outlets o ON o.id = l.outlet
+         WHERE l.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(listing_of).transpose()
+}
+
+const REVIEW_COLUMNS: &str = "r.id, r.listing, r.kind, r.status, r.registration, r.changes,
+     r.reason, r.submitted_at, r.decided_at, r.decided_actor";
+
+type ReviewRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn review_of(row: ReviewRow) -> Result<Review, sqlx::Error> {
+    let (id, listing, kind, status, registration, changes, reason, submitted_at, decided_at, by) =
+        row;
+    Ok(Review {
+        id,
+        listing,
+        kind,
+        status,
+        registration: decode("registration", &registration)?,
+        changes: decode("changes", &changes)?,
+        reason,
+        submitted_at,
+        decided_at,
+        decided_by: by,
+    })
+}
+
+/// A listing's reviews, newest first.
+pub async fn reviews_of(db: &Db, listing: i64) -> Result<Vec<Review>, sqlx::Error> {
+    let rows: Vec<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.listing = ? ORDER BY r.id DESC"
+    ))
+    .bind(listing)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(review_of).collect()
+}
+
+/// The dataset's reviews in one status with their listings, oldest first (the queue's order).
+pub async fn queue(
+    db: &Db,
+    dataset: &str,
+    status: &str,
+) -> Result<Vec<(Review, Listing)>, sqlx::Error> {
+    let rows: Vec<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r
+         JOIN merchant_listings l ON l.id = r.listing
+         WHERE l.dataset = ? AND r.status = ? ORDER BY r.id LIMIT 500"
+    ))
+    .bind(dataset)
+    .bind(status)
+    .fetch_all(db)
+    .await?;
+    let mut conn = db.acquire().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let review = review_of(row)?;
+        if let Some(listing) = listing_by_id(&mut conn, review.listing).await? {
+            out.push((review, listing));
+        }
+    }
+    Ok(out)
+}
+
+/// Other listings of the dataset with the same credit code (one licence, several shops is
+/// possible, but staff should look).
+pub async fn same_credit_code(
+    db: &Db,
+    dataset: &str,
+    credit_code: &str,
+    except_listing: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM merchant_listings WHERE dataset = ? AND credit_code = ? AND id <> ?
+         ORDER BY id",
+    )
+    .bind(dataset)
+    .bind(credit_code)
+    .bind(except_listing)
+    .fetch_all(db)
+    .await
+}
+
+/// Approved outlets of a category in a small box around a point: candidates for "already on
+/// the map" (the caller measures the distance).
+pub async fn approved_near(
+    db: &Db,
+    dataset: &str,
+    category: &str,
+    lonlat: [f64; 2],
+    except_outlet: i64,
+) -> Result<Vec<(i64, Option<String>, f64, f64)>, sqlx::Error> {
+    // 0.001° is 111 m of latitude and still 95 m of longitude at 31° N: a box around the
+    // caller's 50 m radius, which it then measures exactly.
+    let d = 0.001;
+    sqlx::query_as(
+        "SELECT id, name, lon, lat FROM outlets
+         WHERE dataset = ? AND status = 'approved' AND category = ? AND id <> ?
+           AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+    )
+    .bind(dataset)
+    .bind(category)
+    .bind(except_outlet)
+    .bind(lonlat[0] - d)
+    .bind(lonlat[0] + d)
+    .bind(lonlat[1] - d)
+    .bind(lonlat[1] + d)
+    .fetch_all(db)
+    .await
+}
+
+/// A staff decision on a pending review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision<'a> {
+    Approve,
+    Reject { reason: &'a str },
+}
+
+/// Why a decision was not stored.
+#[derive(Debug)]
+pub enum DecideError {
+    NotFound,
+    /// Decided already (by someone else, or withdrawn by the owner): the status it has.
+    NotPending(String),
+    Storage(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DecideError {
+    fn from(e: sqlx::Error) -> Self {
+        DecideError::Storage(e)
+    }
+}
+
+/// Approves or rejects a pending review of the dataset, with its audit record. Approving a new
+/// listing puts its outlet on the map; approving a change writes the proposed version to the
+/// outlet. Rejecting a new listing marks its outlet rejected; rejecting a change leaves the
+/// approved version as it is.
+pub async fn decide(
+    db: &Db,
+    dataset: &str,
+    review_id: i64,
+    decision: Decision<'_>,
+    by: &Actor,
+) -> Result<Review, DecideError> {
+    let mut tx = db::begin_write(db).await?;
+    let row: Option<ReviewRow> = sqlx::query_as(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r
+         JOIN merchant_listings l ON l.id = r.listing
+         WHERE r.id = ? AND l.dataset = ?"
+    ))
+    .bind(review_id)
+    .bind(dataset)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let review = review_of(row.ok_or(DecideError::NotFound)?)?;
+    if review.status != "pending" {
+        return Err(DecideError::NotPending(review.status));
+    }
+    let listing = listing_by_id(&mut tx, review.listing)
+        .await?
+        .ok_or(DecideError::NotFound)?;
+    let (status, reason) = match decision {
+        Decision::Approve => ("approved", None),
+        Decision::Reject { reason } => ("rejected", Some(reason)),
+    };
+    match (review.kind.as_str(), decision) {
+        ("new", _) => set_outlet_status(&mut tx, listing.outlet_id, status).await?,
+        (_, Decision::Approve) => {
+            write_version(&mut tx, &listing, &review.registration).await?;
+        }
+        (_, Decision::Reject { .. }) => {}
+    }
+    sqlx::query(
+        "UPDATE merchant_reviews SET status = ?, reason = ?, decided_by = ?, decided_actor = ?,
+             decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(by.staff)
+    .bind(&by.name)
+    .bind(review.id)
+    .execute(&mut *tx)
+    .await?;
+    let action = match (review.kind.as_str(), status) {
+        ("new", "approved") => "merchant_listing_approved",
+        ("new", _) => "merchant_listing_rejected",
+        (_, "approved") => "merchant_change_approved",
+        _ => "merchant_change_rejected",
+    };
+    audit::record(
+        &mut tx,
+        by,
+        action,
+        &format!("merchant_review:{}", review.id),
+        json!({
+            "listing": listing.id,
+            "outlet": listing.outlet_id,
+            "name": review.registration.name,
+            "changes": review.changes,
+            "reason": reason,
+        }),
+    )
+    .await?;
+    let decided = sqlx::query_as::<_, ReviewRow>(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.id = ?"
+    ))
+    .bind(review.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(review_of(decided)?)
+}
+
+/// The outlet a version shows. Only stored versions come here, and they passed the checks, so
+/// the fields are the normalised ones (the same as `CheckedRegistration::to_outlet`).
+fn to_outlet_fields(r: &Registration) -> Outlet {
+    Outlet {
+        name: Some(r.name.clone()),
+        name_en: None,
+        category: r.category.clone(),
+        repair_kinds: r.repair_kinds.clone(),
+        services: r.services.clone(),
+        prices: r.prices.clone(),
+        opening_hours: r.hours.to_osm(),
+        phone: Some(r.phone.clone()),
+        address: Some(r.address.clone()),
+        brand: r.brand.clone(),
+        delivers: Some(r.delivers),
+        open_24h: r.hours.open_24h,
+        source: app::domain::OutletSource::Merchant,
+        osm_ref: None,
+        lon: r.lon,
+        lat: r.lat,
+    }
+}
+
+async fn set_outlet_status(
+    conn: &mut SqliteConnection,
+    outlet: i64,
+    status: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outlets SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(status)
+    .bind(outlet)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a version to the listing and its outlet (the outlet's status is left alone).
+async fn write_version(
+    conn: &mut SqliteConnection,
+    listing: &Listing,
+    registration: &Registration,
+) -> Result<(), sqlx::Error> {
+    let o = to_outlet_fields(registration);
+    sqlx::query(
+        "UPDATE outlets SET name = ?, category = ?, repair_kinds = ?, services = ?, prices = ?,
+             opening_hours = ?, phone = ?, address = ?, brand = ?, delivers = ?, open_24h = ?,
+             lon = ?, lat = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?",
+    )
+    .bind(&o.name)
+    .bind(&o.category)
+    .bind(to_json(&o.repair_kinds))
+    .bind(to_json(&o.services))
+    .bind(to_json(&o.prices))
+    .bind(&o.opening_hours)
+    .bind(&o.phone)
+    .bind(&o.address)
+    .bind(&o.brand)
+    .bind(o.delivers)
+    .bind(o.open_24h)
+    .bind(o.lon)
+    .bind(o.lat)
+    .bind(listing.outlet_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE merchant_listings SET registration = ?, credit_code = ? WHERE id = ?")
+        .bind(to_json(registration))
+        .bind(&registration.credit_code)
+        .bind(listing.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What an owner's edit did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Edited {
+    /// The immediate fields are on the outlet now (on the map if it is approved).
+    pub applied: bool,
+    /// The review the edit waits in, if any ("new" while the listing is unreviewed or was
+    /// rejected, "change" for a reviewed field of an approved one).
+    pub review: Option<i64>,
+    pub changes: Vec<String>,
+}
+
+/// Applies an owner's checked version to their listing (found by token in the handler and read
+/// again here, inside the transaction, so a staff decision in between is seen):
+/// - not approved yet: the version replaces the one waiting for review (a rejected listing
+///   goes back into the queue);
+/// - approved, no reviewed field changed: written to the live outlet at once (a waiting change
+///   the owner has taken back is withdrawn);
+/// - approved with a new name, category, credit code or position: the immediate fields go
+///   live at once where the approved version stays valid with them, and the whole version waits
+///   for review as a change.
+pub async fn owner_edit(
+    db: &Db,
+    listing_id: i64,
+    checked: &CheckedRegistration,
+    rules: &Rules,
+) -> Result<Option<Edited>, sqlx::Error> {
+    let mut tx = db::begin_write(db).await?;
+    let Some(listing) = listing_by_id(&mut tx, listing_id).await? else {
+        return Ok(None);
+    };
+    let proposed = checked.registration();
+    let proposed_json = to_json(proposed);
+    let pending: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM merchant_reviews WHERE listing = ? AND status = 'pending'",
+    )
+    .bind(listing.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let edited = if listing.status != "approved" {
+        write_version(&mut tx, &listing, proposed).await?;
+        let review = match pending {
+            Some(id) => {
+                sqlx::query("UPDATE merchant_reviews SET registration = ?, submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+                    .bind(&proposed_json)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+            None => {
+                set_outlet_status(&mut tx, listing.outlet_id, "pending").await?;
+                insert_review(&mut tx, listing.id, "new", &proposed_json, &[]).await?
+            }
+        };
+        Edited {
+            applied: false,
+            review: Some(review),
+            changes: vec![],
+        }
+    } else {
+        let reviewed = changes::reviewed(&listing.registration, proposed);
+        if reviewed.is_empty() {
+            write_version(&mut tx, &listing, proposed).await?;
+            if let Some(id) = pending {
+                sqlx::query(
+                    "UPDATE merchant_reviews SET status = 'withdrawn',
+                         decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                     WHERE id = ?",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Edited {
+                applied: true,
+                review: None,
+                changes: vec![],
+            }
+        } else {
+            let live = changes::immediate_part(&listing.registration, proposed);
+            // A category change may bring price lines the old category does not allow (or
+            // drop ones it needs): then nothing goes live before the review.
+            let applied = match live.check(rules) {
+                Ok(live_checked) => {
+                    write_version(&mut tx, &listing, live_checked.registration()).await?;
+                    true
+                }
+                Err(_) => false,
+            };
+            let review = match pending {
+                Some(id) => {
+                    sqlx::query(
+                        "UPDATE merchant_reviews SET registration = ?, changes = ?,
+                             submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                         WHERE id = ?",
+                    )
+                    .bind(&proposed_json)
+                    .bind(to_json(&reviewed))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    insert_review(&mut tx, listing.id, "change", &proposed_json, &reviewed).await?
+                }
+            };
+            Edited {
+                applied,
+                review: Some(review),
+                changes: reviewed.iter().map(|c| c.to_string()).collect(),
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(Some(edited))
+}
