@@ -48,6 +48,8 @@ pub struct AppState {
     /// Stores survey answers, many per commit under load (group commit).
     pub survey_writer: crate::survey::writer::Writer,
     pub security: Arc<Security>,
+    /// Where merchant photos are stored (by content hash; see `merchant::uploads`).
+    pub uploads: Arc<PathBuf>,
 }
 
 /// Settings for staff sessions and rate limits.

@@ -117,6 +117,10 @@ struct ServeArgs {
     /// Wi-Fi shares an address: raise it for a survey event).
     #[arg(long, env = "BIANMIN_OPEN_MODE_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     open_mode_limit: u32,
+    /// Folder for merchant photos (shop fronts and licences); `uploads` next to the database
+    /// file when not given.
+    #[arg(long, env = "BIANMIN_UPLOADS")]
+    uploads: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -369,6 +373,17 @@ async fn serve(
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
     let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
     let db = db::open(&c.db, c.sync.into()).await?;
+    let uploads = s.uploads.clone().unwrap_or_else(|| {
+        c.db.parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("uploads")
+    });
+    std::fs::create_dir_all(&uploads).map_err(|e| {
+        format!(
+            "cannot create the uploads folder {}: {e}",
+            uploads.display()
+        )
+    })?;
     let server_key = tokens::server_key(&db)
         .await
         .map_err(|e| format!("cannot read the server key: {e}"))?;
@@ -425,6 +440,7 @@ async fn serve(
             secure_cookies: s.secure_cookies,
             open_mode_limit: s.open_mode_limit,
         }),
+        uploads: Arc::new(uploads),
     };
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await

@@ -3,7 +3,9 @@
 //! `/api/merchant/listing` (token in `Authorization: Bearer …`).
 
 use super::body::{self, Refusal};
+use super::photos::Kind;
 use super::store::{self, DecideError, Decision};
+use super::uploads::{self, NewPhoto, Staged};
 use super::{checks, owner_token};
 use crate::api::AppState;
 use crate::client_addr::ClientAddr;
@@ -11,7 +13,7 @@ use crate::error::ApiError;
 use crate::json_body::JsonBody;
 use crate::rate_limit::{self, Key, Limit};
 use crate::staff::Staff;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
@@ -43,9 +45,11 @@ fn today(s: &AppState) -> String {
 pub async fn register(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    JsonBody(value): JsonBody<Value>,
+    req: Request,
 ) -> Result<(StatusCode, Json<Value>), Refusal> {
-    let checked = body::check(value, &s.rules)?;
+    let posted = uploads::read(&s, req, &[Kind::Shopfront, Kind::Licence]).await?;
+    let checked = body::check(posted.registration, &s.rules)?;
+    let processed = uploads::process(posted.photos).await?;
     // Counted only for registrations that pass the checks: a merchant fixing typos is not
     // flooding anything.
     let key = Key::new(&s.security.server_key, "merchant-register", &addr);
@@ -63,14 +67,19 @@ pub async fn register(
         .into());
     }
     let token = owner_token::new_token();
+    // Dropped unpublished on any error below, which removes the files.
+    let staged = Staged::write(&s.uploads, processed).await?;
     let created = store::create(
         &s.db,
         &s.dataset.name,
         &checked,
         &today(&s),
         &owner_token::hash(&token),
+        &staged.photos,
     )
     .await?;
+    let photos = photo_links(&staged.photos);
+    staged.publish().await;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -79,6 +88,7 @@ pub async fn register(
             "outlet_id": created.outlet,
             "status": "pending",
             "manage_url": format!("/merchant?token={token}"),
+            "photos": photos,
             "message": "登记已提交，工作人员审核通过后将显示在地图上。请保存管理链接：它只显示这一次，凭它可以修改营业时间、电话和价格。",
             "message_en": "Registration received; it appears on the map once staff approve it. Keep the management link: it is shown only this once.",
         })),
@@ -132,6 +142,11 @@ pub async fn queue(
     for (review, listing) in store::queue(&s.db, &s.dataset.name, &status).await? {
         let r = &review.registration;
         let checks = checks::run(&s, r, listing.id, listing.outlet_id).await?;
+        let photos: serde_json::Map<String, Value> = store::photos_of(&s.db, listing.id)
+            .await?
+            .into_iter()
+            .map(|(kind, hash)| (kind, staff_links(&hash)))
+            .collect();
         items.push(json!({
             "id": review.id,
             "kind": review.kind,
@@ -153,6 +168,7 @@ pub async fn queue(
                 "current": (review.kind == "change").then_some(&listing.registration),
             },
             "checks": checks,
+            "photos": photos,
         }));
     }
     Ok(Json(json!({ "status": status, "registrations": items })))
@@ -261,6 +277,12 @@ async fn listing_view(s: &AppState, listing: &store::Listing) -> Result<Value, A
                 .and_then(|r| r.reason.clone())
         })
         .flatten();
+    let photos = store::photos_of(&s.db, listing.id).await?;
+    let shopfront = photos
+        .iter()
+        .find(|(k, _)| k == "shopfront")
+        .map(|(_, h)| public_links(h));
+    let has_licence = photos.iter().any(|(k, _)| k == "licence");
     let pending_change = reviews
         .iter()
         .find(|r| r.kind == "change" && r.status == "pending");
@@ -272,6 +294,8 @@ async fn listing_view(s: &AppState, listing: &store::Listing) -> Result<Value, A
         "registration": listing.registration,
         "opening_hours": listing.registration.hours.to_osm(),
         "reject_reason": reject_reason,
+        "shopfront_photo": shopfront,
+        "licence_photo_uploaded": has_licence,
         "pending_change": pending_change,
         "reviews": reviews,
     }))
@@ -288,17 +312,18 @@ pub async fn own_listing(
 
 /// `POST /api/merchant/listing` with the token and a whole `Registration`: 200 `{applied,
 /// review, changes, listing}` (see `store::owner_edit` for what goes live and what waits).
-pub async fn edit_listing(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(value): JsonBody<Value>,
-) -> Result<Json<Value>, Refusal> {
+pub async fn edit_listing(State(s): State<AppState>, req: Request) -> Result<Json<Value>, Refusal> {
+    let headers = req.headers().clone();
     // The token first: a stranger learns nothing, not even whether the body would pass.
     let listing = owner_listing(&s, &headers).await?;
-    let checked = body::check(value, &s.rules)?;
-    let edited = store::owner_edit(&s.db, listing.id, &checked, &s.rules)
+    let posted = uploads::read(&s, req, &[Kind::Shopfront]).await?;
+    let checked = body::check(posted.registration, &s.rules)?;
+    let processed = uploads::process(posted.photos).await?;
+    let staged = Staged::write(&s.uploads, processed).await?;
+    let edited = store::owner_edit(&s.db, listing.id, &checked, &s.rules, &staged.photos)
         .await?
         .ok_or_else(no_listing)?;
+    staged.publish().await;
     let listing = owner_listing(&s, &headers).await?;
     let message = match (&edited.review, edited.changes.is_empty()) {
         (None, _) => ("已保存，地图上已更新", "saved; the map shows it now"),
@@ -316,4 +341,31 @@ pub async fn edit_listing(
         "message_en": message.1,
         "listing": listing_view(&s, &listing).await?,
     })))
+}
+
+fn public_links(hash: &str) -> Value {
+    json!({
+        "url": format!("/api/photos/{hash}.jpg"),
+        "thumb_url": format!("/api/photos/{hash}.thumb.jpg"),
+    })
+}
+
+fn staff_links(hash: &str) -> Value {
+    json!({
+        "url": format!("/api/staff/photos/{hash}.jpg"),
+        "thumb_url": format!("/api/staff/photos/{hash}.thumb.jpg"),
+    })
+}
+
+/// The registrant's answer: the shop front's public address; the licence only as uploaded.
+fn photo_links(photos: &[NewPhoto]) -> Value {
+    let mut out = serde_json::Map::new();
+    for p in photos {
+        let v = match p.kind {
+            Kind::Shopfront => public_links(&p.hash),
+            Kind::Licence => json!({ "uploaded": true }),
+        };
+        out.insert(p.kind.as_str().to_string(), v);
+    }
+    Value::Object(out)
 }

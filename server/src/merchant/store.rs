@@ -3,6 +3,7 @@
 //! together or not at all.
 
 use super::changes;
+use super::uploads::NewPhoto;
 use crate::db::{self, Db};
 use crate::staff::audit::{self, Actor};
 use app::domain::merchant::{CheckedRegistration, Registration};
@@ -67,6 +68,7 @@ pub async fn create(
     checked: &CheckedRegistration,
     created_on: &str,
     token_hash: &[u8],
+    photos: &[NewPhoto],
 ) -> Result<Created, sqlx::Error> {
     let mut tx = db::begin_write(db).await?;
     let o = checked.to_outlet();
@@ -108,6 +110,7 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     let review = insert_review(&mut tx, listing, "new", &registration, &[]).await?;
+    insert_photos(&mut tx, listing, photos).await?;
     tx.commit().await?;
     Ok(Created {
         review,
@@ -503,6 +506,7 @@ pub async fn owner_edit(
     listing_id: i64,
     checked: &CheckedRegistration,
     rules: &Rules,
+    photos: &[NewPhoto],
 ) -> Result<Option<Edited>, sqlx::Error> {
     let mut tx = db::begin_write(db).await?;
     let Some(listing) = listing_by_id(&mut tx, listing_id).await? else {
@@ -592,6 +596,56 @@ pub async fn owner_edit(
             }
         }
     };
+    // A new shop-front photo is like the hours: shown at once.
+    insert_photos(&mut tx, listing.id, photos).await?;
     tx.commit().await?;
     Ok(Some(edited))
+}
+
+async fn insert_photos(
+    conn: &mut SqliteConnection,
+    listing: i64,
+    photos: &[NewPhoto],
+) -> Result<(), sqlx::Error> {
+    for p in photos {
+        sqlx::query(
+            "INSERT INTO merchant_photos (listing, kind, hash, width, height, bytes)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(listing)
+        .bind(p.kind.as_str())
+        .bind(&p.hash)
+        .bind(p.width)
+        .bind(p.height)
+        .bind(p.bytes as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether a stored photo of one of these kinds has this hash.
+pub async fn photo_exists(db: &Db, hash: &str, kinds: &[&str]) -> Result<bool, sqlx::Error> {
+    let kinds = to_json(&kinds);
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM merchant_photos
+             WHERE hash = ? AND kind IN (SELECT value FROM json_each(?)))",
+    )
+    .bind(hash)
+    .bind(kinds)
+    .fetch_one(db)
+    .await
+}
+
+/// A listing's current photos: the newest hash of each kind.
+pub async fn photos_of(db: &Db, listing: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, hash FROM merchant_photos p
+         WHERE listing = ? AND id = (SELECT max(id) FROM merchant_photos
+                                     WHERE listing = p.listing AND kind = p.kind)
+         ORDER BY kind",
+    )
+    .bind(listing)
+    .fetch_all(db)
+    .await
 }
