@@ -48,33 +48,64 @@ pub fn coverage(
     outlets: &[StoredOutlet],
     origins: &[u32],
 ) -> BTreeMap<String, Coverage> {
-    let speed = rules.walking_speed_mps(false) as f32;
     let mut search = Search::new(&walk.graph);
     let mut out = BTreeMap::new();
     for c in &rules.categories {
-        let snaps: Vec<Snap> = outlets
+        let snaps = snaps(
+            walk,
+            rules,
+            outlets.iter().filter(|o| o.outlet.category == c.code),
+        );
+        let limit = ring_limit_m(rules, &c.code);
+        let reached = served(walk, &mut search, &snaps, origins, limit)
             .iter()
-            .filter(|o| o.outlet.category == c.code)
-            .filter_map(|o| {
-                walk.snap([o.outlet.lon, o.outlet.lat], rules.walking.max_snap_m)
-                    .ok()
-            })
-            .collect();
-        let mut cov = Coverage {
-            reached: 0,
+            .filter(|&&s| s)
+            .count() as u32;
+        let cov = Coverage {
+            reached,
             origins: origins.len() as u32,
         };
-        if !snaps.is_empty() {
-            let limit = limit_m(rules.ring_minutes(&c.code), speed);
-            let sources: Vec<(u32, f32)> =
-                snaps.iter().flat_map(|s| s.sources(&walk.graph)).collect();
-            search.run(&sources, limit);
-            cov.reached = origins
-                .iter()
-                .filter(|&&n| search.dist(n).is_some_and(|d| d <= limit))
-                .count() as u32;
-        }
         out.insert(c.code.clone(), cov);
     }
     out
+}
+
+/// A category's ring in metres, at the ordinary pace (the official rings are not the
+/// elderly one).
+pub fn ring_limit_m(rules: &Rules, category: &str) -> f32 {
+    limit_m(
+        rules.ring_minutes(category),
+        rules.walking_speed_mps(false) as f32,
+    )
+}
+
+/// Where these outlets meet the streets (those too far from any are left out).
+pub fn snaps<'a>(
+    walk: &WalkNet,
+    rules: &Rules,
+    outlets: impl Iterator<Item = &'a StoredOutlet>,
+) -> Vec<Snap> {
+    outlets
+        .filter_map(|o| {
+            walk.snap([o.outlet.lon, o.outlet.lat], rules.walking.max_snap_m)
+                .ok()
+        })
+        .collect()
+}
+
+/// For each origin, whether one of the snapped outlets is within `limit` metres' walk: one
+/// multi-source search.
+pub fn served(
+    walk: &WalkNet,
+    search: &mut Search,
+    snaps: &[Snap],
+    origins: &[u32],
+    limit: f32,
+) -> Vec<bool> {
+    let sources: Vec<(u32, f32)> = snaps.iter().flat_map(|s| s.sources(&walk.graph)).collect();
+    search.run(&sources, limit);
+    origins
+        .iter()
+        .map(|&n| search.dist(n).is_some_and(|d| d <= limit))
+        .collect()
 }

@@ -9,7 +9,7 @@ use crate::db::{self, OutletFilter};
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::survey::{find_circle, CircleRef};
-use app::walk::{limit_m, suggest, Search, Snap};
+use app::walk::{suggest, Search};
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use geo::{Contains, Point};
@@ -55,18 +55,10 @@ pub async fn gaps(
         let area = facts::boundary(&circle);
         let origins = facts::origins(&walk, &area);
         let minutes = rules.ring_minutes(&code);
-        let limit = limit_m(minutes, rules.walking_speed_mps(false) as f32);
-        let snaps: Vec<Snap> = outlets
-            .iter()
-            .filter_map(|o| walk.snap([o.outlet.lon, o.outlet.lat], rules.walking.max_snap_m).ok())
-            .collect();
+        let limit = facts::ring_limit_m(&rules, &code);
+        let snaps = facts::snaps(&walk, &rules, outlets.iter());
         let mut search = Search::new(g);
-        let sources: Vec<(u32, f32)> = snaps.iter().flat_map(|s| s.sources(g)).collect();
-        search.run(&sources, limit);
-        let served: Vec<bool> = origins
-            .iter()
-            .map(|&n| search.dist(n).is_some_and(|d| d <= limit))
-            .collect();
+        let served = facts::served(&walk, &mut search, &snaps, &origins, limit);
         let n = origins.len() as u32;
         let unserved = served.iter().filter(|&&x| !x).count() as u32;
         let picks = suggest::suggest(g, &origins, &served, &origins, limit, PICKS);
