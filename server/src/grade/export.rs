@@ -6,7 +6,7 @@ use super::{facts, handlers};
 use crate::api::AppState;
 use crate::db::{self, OutletFilter};
 use crate::error::ApiError;
-use crate::survey::csv::{push_row, BOM, CONTENT_TYPE};
+use crate::survey::csv::{file_slug, push_row, BOM, CONTENT_TYPE};
 use crate::survey::find_circle;
 use app::domain::grade::PartKind;
 use app::domain::{OutletCollection, Rules, StoredOutlet};
@@ -17,16 +17,7 @@ use axum::Json;
 
 /// `attachment; filename="circle-<id>-<what>"` with an ASCII name.
 fn attachment(circle: &str, what: &str) -> HeaderValue {
-    let safe: String = circle
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = file_slug(circle);
     HeaderValue::from_str(&format!("attachment; filename=\"circle-{safe}-{what}\""))
         .expect("ASCII file name")
 }

@@ -43,9 +43,10 @@ fn push_cell(out: &mut String, text: &str) {
     }
 }
 
-/// `attachment; filename="…"` with an ASCII name.
-pub fn attachment(circle: &str, round: i64, what: &str) -> HeaderValue {
-    let circle: String = circle
+/// A circle id as it may stand in a download's file name: ASCII letters, digits, `-` and `_`;
+/// anything else becomes `_`.
+pub fn file_slug(circle: &str) -> String {
+    circle
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -54,7 +55,12 @@ pub fn attachment(circle: &str, round: i64, what: &str) -> HeaderValue {
                 '_'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// `attachment; filename="…"` with an ASCII name.
+pub fn attachment(circle: &str, round: i64, what: &str) -> HeaderValue {
+    let circle = file_slug(circle);
     HeaderValue::from_str(&format!(
         "attachment; filename=\"survey-{circle}-round{round}-{what}.csv\""
     ))
