@@ -13,6 +13,9 @@
 //   open round), /manifest.webmanifest, /icons/*
 //   POST of a survey answer (/api/circles/{id}/responses)   → the network's answer as it is,
 //                                                              never cached or replayed
+//   the desk pages (navigations to /merchant…,              → not touched: they change data
+//   /staff/registrations, /staff/circles…) and their /m/     and are useless offline; saving
+//   bundle                                                     them would replace a shell
 //   anything else (other /api queries such as /api/reach, whose answers are endless; other
 //   POSTs; other origins)                                    → not touched
 //
@@ -25,7 +28,7 @@
 // carries `X-From-Cache: 1`, so the app can tell residents they are looking at saved data.
 // Bump VERSION when this file's caching rules change: the old cache is dropped on activate.
 
-const VERSION = 'v2';
+const VERSION = 'v3';
 const CACHE = `bianmin-${VERSION}`;
 const TIMEOUT_MS = 4000;
 
@@ -40,6 +43,8 @@ const API_URLS = [
   '/api/search-terms',
 ];
 
+// The desk pages (dist/m/index.html), left to the network.
+const DESK_PAGES = /^\/(?:merchant|staff\/registrations|staff\/circles)(?:\/|$)/;
 // The survey pages, all answered with the survey bundle's page (dist/s/index.html).
 const SURVEY_PAGES = /^\/(?:survey|indicators|staff)(?:\/|$)/;
 // Where the survey page is saved (the server sends the same page for every survey path).
@@ -189,6 +194,7 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET') return;
 
   if (req.mode === 'navigate') {
+    if (DESK_PAGES.test(path)) return;
     const shell = SURVEY_PAGES.test(path) ? SURVEY_SHELL : '/';
     event.respondWith(networkFirst(event, (res) => saveShell(res, shell), () => match(shell), true));
   } else if (HASHED.test(path)) {

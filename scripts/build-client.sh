@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the browser clients (Leptos → Wasm) with Trunk, release mode (wasm-opt -Oz): the map into
-# dist/, the survey pages into dist/s/.
+# dist/, the survey pages into dist/s/, the desk pages (merchant, staff review, circles) into dist/m/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Smaller Wasm for weak networks: Leptos's `erase_components` type-erases component bodies
@@ -16,3 +16,6 @@ trunk build --release
 # The survey pages (survey form, indicators, staff): a second, smaller bundle under /s/; the
 # server answers /survey, /indicators and /staff… with dist/s/index.html.
 trunk build survey.html --release --dist dist/s --public-url /s/
+# The desk pages (merchant registration and listing, staff review, circle editor): a third
+# bundle under /m/, with Leaflet from the map's dist/leaflet/.
+trunk build desk.html --release --dist dist/m --public-url /m/

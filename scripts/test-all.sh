@@ -22,9 +22,8 @@ cargo clippy --locked -p app --features ui --target wasm32-unknown-unknown -- -D
 
 step "unit and API tests (cargo test)"
 cargo test --locked --workspace 2>&1 | tee "$logs/cargo-test.log"
-step "client unit tests (feature ui, on the host): the map, and the survey pages (bin survey)"
-cargo test --locked -p app --features ui --lib ui:: 2>&1 | tee -a "$logs/cargo-test.log"
-cargo test --locked -p app --features ui --bin survey 2>&1 | tee -a "$logs/cargo-test.log"
+step "client unit tests (feature ui, on the host): the map and the page bundles"
+cargo test --locked -p app --features ui --lib -- ui:: pages:: 2>&1 | tee -a "$logs/cargo-test.log"
 
 step "client release build"
 bash scripts/build-client.sh

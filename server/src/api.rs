@@ -80,6 +80,11 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         main: dist.join("index.html"),
     };
     let page = get(move |request: Request| pages.clone().serve(request));
+    let desk_pages = SurveyPages {
+        survey: dist.join("m").join("index.html"),
+        main: dist.join("index.html"),
+    };
+    let desk = get(move |request: Request| desk_pages.clone().serve(request));
     Router::new()
         .route("/api/health", get(health))
         .route("/api/rules", get(rules))
@@ -148,6 +153,14 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/indicators", page.clone())
         .route("/indicators/", page.clone())
         .route("/indicators/{*rest}", page.clone())
+        // The desk bundle (dist/m/): merchant registration and listing, the staff's review and
+        // circle editor. More specific than /staff/{*rest}, so these win.
+        .route("/merchant", desk.clone())
+        .route("/merchant/", desk.clone())
+        .route("/merchant/{*rest}", desk.clone())
+        .route("/staff/registrations", desk.clone())
+        .route("/staff/circles", desk.clone())
+        .route("/staff/circles/{*rest}", desk)
         .route("/staff", page.clone())
         .route("/staff/", page.clone())
         .route("/staff/{*rest}", page)
@@ -163,8 +176,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .with_state(state)
 }
 
-/// The survey, indicator and staff pages: the second client bundle's `dist/s/index.html`, or
-/// the main index.html where that bundle is not built. Revalidated each time, like the main
+/// The survey, indicator and staff pages: the second client bundle's `dist/s/index.html` (the
+/// desk pages: the third's, `dist/m/index.html`), or the main index.html where that bundle is
+/// not built. Revalidated each time, like the main
 /// index.html served for the map app's own routes.
 #[derive(Clone)]
 struct SurveyPages {

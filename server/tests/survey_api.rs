@@ -818,6 +818,21 @@ async fn survey_pages_answer_the_survey_bundle() {
 
     ws.dist_file("s/index.html", "<!doctype html><title>survey</title>");
     ws.dist_file("s/survey-0123456789abcdef.js", "export {};");
+    ws.dist_file("m/index.html", "<!doctype html><title>desk</title>");
+    for path in [
+        "/merchant",
+        "/merchant/manage",
+        "/staff/registrations",
+        "/staff/circles",
+        "/staff/circles/new",
+    ] {
+        let r = reqwest::get(s.url(path)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(
+            r.text().await.unwrap().contains("<title>desk</title>"),
+            "{path}"
+        );
+    }
     for path in [
         "/survey",
         "/survey/",

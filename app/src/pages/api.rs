@@ -2,9 +2,9 @@
 //! and the staff calls. Every failure becomes an [`ApiError`] with the server's own Chinese
 //! message when it sent one, else a sentence written for people.
 
-use app::domain::rules::{Category, Group, SurveyRules};
-use app::domain::survey::{Indicators, Questionnaire};
-use app::ui::i18n::{is_en, tr, trf};
+use crate::domain::rules::{Category, Group, SurveyRules};
+use crate::domain::survey::{Indicators, Questionnaire};
+use crate::ui::i18n::{is_en, tr, trf};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -188,7 +188,7 @@ async fn post_only<B: Serialize + ?Sized>(url: &str, body: &B, csrf: &str) -> Re
 // ---- Public reads ---------------------------------------------------------------------------
 
 // The wire types the server writes (shared through the domain).
-pub use app::domain::survey::{CircleRef as CircleName, RoundInfo};
+pub use crate::domain::survey::{CircleRef as CircleName, RoundInfo};
 
 /// A circle's name in the page's language.
 pub trait Named {
@@ -197,7 +197,7 @@ pub trait Named {
 
 impl Named for CircleName {
     fn name(&self) -> String {
-        app::ui::i18n::pick(&self.name_zh, &self.name_en).to_string()
+        crate::ui::i18n::pick(&self.name_zh, &self.name_en).to_string()
     }
 }
 
@@ -223,7 +223,7 @@ struct CircleId {
 /// The circle of the page: `?circle=ID`, else the first one the server lists (one circle per
 /// deployment today).
 pub async fn circle_id() -> Result<String, ApiError> {
-    if let Some(id) = app::ui::route::query_param("circle").filter(|c| !c.is_empty()) {
+    if let Some(id) = crate::ui::route::query_param("circle").filter(|c| !c.is_empty()) {
         return Ok(id);
     }
     let circles: Vec<CircleId> = get("/api/circles").await?;
@@ -330,7 +330,7 @@ pub struct StaffCircle {
 
 impl StaffCircle {
     pub fn name(&self) -> String {
-        app::ui::i18n::pick(&self.name_zh, &self.name_en).to_string()
+        crate::ui::i18n::pick(&self.name_zh, &self.name_en).to_string()
     }
 }
 
@@ -451,8 +451,8 @@ pub fn csv_url(circle: &str, which: &str, round: i64) -> String {
 
 // ---- Circle grade (生活圈评价) ----------------------------------------------------------------
 
-pub use app::domain::grade::{CategoryPresence, Grade, ItemScore, PartKind, PartScore, Points};
-use app::domain::GeoPolygon;
+pub use crate::domain::grade::{CategoryPresence, Grade, ItemScore, PartKind, PartScore, Points};
+use crate::domain::GeoPolygon;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct GradeSettings {

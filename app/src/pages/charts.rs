@@ -2,8 +2,8 @@
 //! bars. Every figure is written out as text inside the chart and in its accessible name;
 //! colour only repeats what the words say.
 
-use app::domain::survey::Rate;
-use app::ui::i18n::trf;
+use crate::domain::survey::Rate;
+use crate::ui::i18n::trf;
 use leptos::prelude::*;
 
 /// Chart width in SVG units; the chart scales to its box (≈ 1 unit per CSS px on a phone).
@@ -160,7 +160,7 @@ pub fn BarList(bars: Vec<Bar>, whole: u64, #[prop(into)] name: String) -> impl I
             trf!("{label} {count} 份 {share}", "{label} {count} ({share})")
         })
         .collect::<Vec<_>>()
-        .join(app::ui::i18n::tr("；", "; "));
+        .join(crate::ui::i18n::tr("；", "; "));
     let rows = bars
         .iter()
         .enumerate()

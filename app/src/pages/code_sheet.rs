@@ -3,7 +3,7 @@
 //! page (style/pages.css, @media print). The codes exist in plain text only here, once.
 
 use super::api::IssuedCode;
-use app::ui::i18n::{tr, trf};
+use crate::ui::i18n::{tr, trf};
 use leptos::prelude::*;
 
 /// Codes just issued for a round.

@@ -3,10 +3,10 @@
 //! reload (even offline) does not lose what was answered.
 
 use super::api::RulesView;
-use app::domain::survey::{
+use crate::domain::survey::{
     required_error, Answer, AnswerError, Answers, Question, QuestionKind, Questionnaire,
 };
-use app::ui::i18n::pick;
+use crate::ui::i18n::pick;
 use serde::{Deserialize, Serialize};
 
 /// Characters of a survey code (no 0/O, 1/I: read aloud and typed without mix-ups).
@@ -127,7 +127,7 @@ pub fn answer_text(
                     .map_or(c.as_str(), |k| pick(&k.name_zh, &k.name_en))
             })
             .collect::<Vec<_>>()
-            .join(app::ui::i18n::tr("、", ", ")),
+            .join(crate::ui::i18n::tr("、", ", ")),
         Answer::Text(t) if q.kind == QuestionKind::Choice => q
             .options
             .iter()
@@ -164,7 +164,7 @@ const DRAFT_KEY: &str = "bianmin.survey.draft";
 impl Draft {
     /// The draft of `round`, if this phone has one.
     pub fn load(round: i64) -> Option<Draft> {
-        let text = app::ui::storage::get(DRAFT_KEY)?;
+        let text = crate::ui::storage::get(DRAFT_KEY)?;
         serde_json::from_str::<Draft>(&text)
             .ok()
             .filter(|d| d.round == round)
@@ -172,19 +172,19 @@ impl Draft {
 
     pub fn save(&self) {
         if let Ok(text) = serde_json::to_string(self) {
-            app::ui::storage::set(DRAFT_KEY, &text);
+            crate::ui::storage::set(DRAFT_KEY, &text);
         }
     }
 
     pub fn clear() {
-        app::ui::storage::remove(DRAFT_KEY);
+        crate::ui::storage::remove(DRAFT_KEY);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::Rules;
+    use crate::domain::Rules;
 
     fn q() -> (Questionnaire, Rules) {
         let rules = Rules::bundled();
@@ -299,7 +299,7 @@ mod tests {
         assert!(v.get("device").is_none());
         assert_eq!(v["answers"]["suggestion"], "多开早餐店");
         let checked =
-            app::domain::survey::check_answers(&qn, &rules, v["answers"].as_object().unwrap())
+            crate::domain::survey::check_answers(&qn, &rules, v["answers"].as_object().unwrap())
                 .expect("the server accepts what the form sends");
         assert_eq!(checked, sent);
         // A draft survives the round trip through storage text.

@@ -10,7 +10,7 @@ use super::api::{
 use super::load::{load, Loaded};
 use super::shell::{Failed, Loading};
 use super::staff::Staff;
-use app::ui::i18n::{pick, tr, trf};
+use crate::ui::i18n::{pick, tr, trf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -7,9 +7,9 @@ use super::api::{self, ApiError, IndicatorsAnswer, Named, RoundInfo, RulesView};
 use super::charts::{level_class, percent_text, Bar, BarList, GoalBar, SampleBar};
 use super::load::load;
 use super::shell::{Failed, Loading, STAFF_KEY};
-use app::domain::survey::indicators::Score;
-use app::domain::survey::{Indicators, QuestionKind};
-use app::ui::i18n::{pick, tr, trf};
+use crate::domain::survey::indicators::Score;
+use crate::domain::survey::{Indicators, QuestionKind};
+use crate::ui::i18n::{pick, tr, trf};
 use leptos::prelude::*;
 
 #[derive(Clone)]
@@ -69,7 +69,7 @@ fn remember_round(circle: &str, round: i64) {
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
     let round =
-        RwSignal::new(app::ui::route::query_param("round").and_then(|r| r.parse::<i64>().ok()));
+        RwSignal::new(crate::ui::route::query_param("round").and_then(|r| r.parse::<i64>().ok()));
     let data = RwSignal::new(None);
     let fetch = move || {
         let asked = round.get_untracked();
@@ -85,7 +85,7 @@ pub fn IndicatorsPage() -> impl IntoView {
     fetch();
     // CSV links for staff: asked only on a phone where someone logged in (no 401 for residents).
     let staff = RwSignal::new(None);
-    if app::ui::storage::get(STAFF_KEY).is_some() {
+    if crate::ui::storage::get(STAFF_KEY).is_some() {
         load(staff, api::me());
     }
     let logged_in = move || matches!(staff.get(), Some(Ok(_)));
@@ -355,7 +355,10 @@ fn Figure(
     }
 }
 
-fn option_bars(q: &app::domain::survey::indicators::QuestionCounts, satisfied: &[u8]) -> Vec<Bar> {
+fn option_bars(
+    q: &crate::domain::survey::indicators::QuestionCounts,
+    satisfied: &[u8],
+) -> Vec<Bar> {
     q.options
         .iter()
         .map(|o| Bar {
@@ -380,8 +383,8 @@ fn Questions(ind: Indicators, satisfied: Vec<u8>) -> impl IntoView {
             let answered = q.answered;
             let title = pick(&q.zh, &q.en).to_string();
             let kind = match q.indicator {
-                Some(app::domain::survey::Indicator::Business) => tr("业态", "Business"),
-                Some(app::domain::survey::Indicator::Service) => tr("服务", "Service"),
+                Some(crate::domain::survey::Indicator::Business) => tr("业态", "Business"),
+                Some(crate::domain::survey::Indicator::Service) => tr("服务", "Service"),
                 None => "",
             };
             let n = i + 1;
@@ -409,7 +412,7 @@ fn Questions(ind: Indicators, satisfied: Vec<u8>) -> impl IntoView {
 #[component]
 fn Categories(ind: Indicators) -> impl IntoView {
     let list = |title: &'static str,
-                items: &[app::domain::survey::indicators::OptionCount],
+                items: &[crate::domain::survey::indicators::OptionCount],
                 testid: &'static str| {
         let bars: Vec<Bar> = items
             .iter()

@@ -1,24 +1,32 @@
-//! The survey bundle (bin `survey`, `survey.html` → `dist/s/`): the resident's 满意度调查 form
-//! (`/survey`), the public indicator page (`/indicators`) and the staff pages (`/staff…`),
-//! chosen by the path. Chinese first, English and elderly mode as on the map (the library's
-//! `ui::i18n`, `ui::settings`, `ui::storage`). No Leaflet, no walking engine: a small bundle for
-//! cheap phones. These modules belong to the `survey` binary, not to the library, so adding
-//! them leaves the map's bundle as it was.
+//! The page bundles besides the map, chosen by the path:
+//! - the survey bundle (bin `survey`, `survey.html` → `dist/s/`, [`mount`]): the resident's
+//!   满意度调查 form (`/survey`), the public indicator page (`/indicators`) and the staff pages
+//!   (`/staff…`). No Leaflet, no walking engine: a small bundle for cheap phones.
+//! - the desk bundle (bin `desk`, `desk.html` → `dist/m/`, [`mount_desk`]): merchant
+//!   registration (`/merchant`) and the owner's page (`/merchant/manage`), the staff's review
+//!   of registrations (`/staff/registrations`) and circle editor (`/staff/circles`). These need
+//!   a map, so the page loads Leaflet; the staff login is the survey bundle's.
+//!
+//! Chinese first, English and elderly mode as on the map (`ui::i18n`, `ui::settings`,
+//! `ui::storage`). Each binary mounts only its own pages, so the linker leaves the others out.
 
 mod api;
 mod charts;
+mod circles;
 mod code_sheet;
 mod draft;
 mod grade;
 mod indicators;
 mod load;
+mod merchant;
 mod outbox;
 mod random_id;
+mod review;
 mod shell;
 mod staff;
 mod survey_form;
 
-use app::ui::i18n::{self, tr};
+use crate::ui::i18n::{self, tr};
 use leptos::prelude::*;
 
 /// Which page a path shows.
@@ -82,6 +90,71 @@ pub fn mount() {
     }
 }
 
+/// Which desk page a path shows (`desk.html`; the server answers these paths with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskPage {
+    /// `/merchant`: the registration form (商户入驻).
+    Register,
+    /// `/merchant/manage#token=…`: the owner's listing (the token stays in the fragment, never
+    /// in a request line or a server log).
+    Manage,
+    /// `/staff/registrations`: the review queue.
+    Review,
+    /// `/staff/circles`: the circles, created and edited on the map.
+    Circles,
+    Unknown,
+}
+
+impl DeskPage {
+    pub fn from_path(path: &str) -> DeskPage {
+        let path = path.trim_end_matches('/');
+        match path {
+            "/merchant" | "/merchant/register" => DeskPage::Register,
+            "/merchant/manage" => DeskPage::Manage,
+            "/staff/registrations" => DeskPage::Review,
+            _ if path == "/staff/circles" || path.starts_with("/staff/circles/") => {
+                DeskPage::Circles
+            }
+            _ => DeskPage::Unknown,
+        }
+    }
+}
+
+pub fn mount_desk() {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    i18n::init();
+    let path = window().location().pathname().unwrap_or_default();
+    let page = DeskPage::from_path(&path);
+    let title = match page {
+        DeskPage::Register => tr("商户入驻", "Register your shop"),
+        DeskPage::Manage => tr("管理我的店铺", "Manage my listing"),
+        DeskPage::Review => tr("入驻审核", "Review registrations"),
+        DeskPage::Circles => tr("生活圈范围", "Circle boundaries"),
+        DeskPage::Unknown => tr("一刻钟便民生活圈", "15-minute circle"),
+    };
+    document().set_title(&format!(
+        "{title} · {}",
+        tr("一刻钟便民生活圈", "15-minute circle")
+    ));
+    leptos::mount::mount_to_body(move || {
+        let body = match page {
+            DeskPage::Register => view! { <merchant::RegisterPage /> }.into_any(),
+            DeskPage::Manage => view! { <merchant::ManagePage /> }.into_any(),
+            DeskPage::Review => view! { <review::ReviewPage /> }.into_any(),
+            DeskPage::Circles => view! { <circles::CirclesPage /> }.into_any(),
+            DeskPage::Unknown => view! { <NotFound /> }.into_any(),
+        };
+        view! {
+            <shell::TopBar title />
+            {body}
+        }
+    });
+    if let Some(splash) = document().get_element_by_id("splash") {
+        splash.remove();
+    }
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
@@ -96,7 +169,7 @@ fn NotFound() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::Page;
+    use super::{DeskPage, Page};
 
     #[test]
     fn paths_choose_the_page() {
@@ -108,5 +181,20 @@ mod tests {
         assert_eq!(Page::from_path("/staffroom"), Page::Unknown);
         assert_eq!(Page::from_path("/s/index.html"), Page::Unknown);
         assert_eq!(Page::from_path("/"), Page::Unknown);
+    }
+
+    #[test]
+    fn paths_choose_the_desk_page() {
+        assert_eq!(DeskPage::from_path("/merchant"), DeskPage::Register);
+        assert_eq!(DeskPage::from_path("/merchant/"), DeskPage::Register);
+        assert_eq!(DeskPage::from_path("/merchant/manage"), DeskPage::Manage);
+        assert_eq!(
+            DeskPage::from_path("/staff/registrations"),
+            DeskPage::Review
+        );
+        assert_eq!(DeskPage::from_path("/staff/circles"), DeskPage::Circles);
+        assert_eq!(DeskPage::from_path("/staff/circles/new"), DeskPage::Circles);
+        assert_eq!(DeskPage::from_path("/staff"), DeskPage::Unknown);
+        assert_eq!(DeskPage::from_path("/merchants"), DeskPage::Unknown);
     }
 }

@@ -26,16 +26,16 @@ pub struct Entry {
 }
 
 pub fn entries() -> Vec<Entry> {
-    app::ui::storage::get(KEY)
+    crate::ui::storage::get(KEY)
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
 }
 
 fn write(entries: &[Entry]) {
     if entries.is_empty() {
-        app::ui::storage::remove(KEY);
+        crate::ui::storage::remove(KEY);
     } else if let Ok(text) = serde_json::to_string(entries) {
-        app::ui::storage::set(KEY, &text);
+        crate::ui::storage::set(KEY, &text);
     }
 }
 

@@ -37,11 +37,11 @@ const DEVICE_KEY: &str = "bianmin.survey.device";
 
 /// The open-mode device token: made once, kept on this phone (24 bytes → 32 characters).
 pub fn device_token() -> Option<String> {
-    if let Some(t) = app::ui::storage::get(DEVICE_KEY).filter(|t| valid(t, 16, 128)) {
+    if let Some(t) = crate::ui::storage::get(DEVICE_KEY).filter(|t| valid(t, 16, 128)) {
         return Some(t);
     }
     let t = random_id(24)?;
-    app::ui::storage::set(DEVICE_KEY, &t);
+    crate::ui::storage::set(DEVICE_KEY, &t);
     Some(t)
 }
 

@@ -2,8 +2,8 @@
 //! loading and failure states written for people, and moving focus to a new screen's heading.
 
 use super::api::ApiError;
-use app::ui::i18n::tr;
-use app::ui::settings::{elderly_mode, SettingsButtons};
+use crate::ui::i18n::tr;
+use crate::ui::settings::{elderly_mode, SettingsButtons};
 use leptos::prelude::*;
 
 /// Set on this phone while a staff member is logged in here (the public indicator page then

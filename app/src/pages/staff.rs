@@ -10,8 +10,8 @@ use super::grade::GradePage;
 use super::indicators::group_digits;
 use super::load::load;
 use super::shell::{focus_soon, Failed, Loading, STAFF_KEY};
-use app::ui::i18n::{tr, trf};
-use app::ui::storage;
+use crate::ui::i18n::{tr, trf};
+use crate::ui::storage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
@@ -42,12 +42,81 @@ impl Staff {
     }
 }
 
+impl Staff {
+    pub(super) fn new() -> Staff {
+        Staff {
+            session: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        }
+    }
+}
+
+/// This phone's staff session as the server sees it (`None` while asking), and the check that
+/// (re)asks. Asked only where someone logged in on this phone: else "not logged in" at once,
+/// with no 401 in the console of a first visit.
+fn watch_session(
+    staff: Staff,
+) -> (
+    RwSignal<Option<Result<Session, ApiError>>>,
+    impl Fn() + Copy,
+) {
+    let me = RwSignal::new(None);
+    let ask = move || {
+        spawn_local(async move {
+            let answer = api::me().await;
+            match &answer {
+                Ok(s) => staff.session.set(Some(s.clone())),
+                Err(e) if e.status == 401 => storage::remove(STAFF_KEY),
+                Err(_) => {}
+            }
+            me.set(Some(answer));
+        })
+    };
+    let check = move || {
+        if storage::get(STAFF_KEY).is_some() {
+            ask();
+        } else {
+            me.set(Some(Err(ApiError {
+                status: 401,
+                code: "not_logged_in".into(),
+                message: None,
+                question: None,
+            })));
+        }
+    };
+    (me, check)
+}
+
+/// A staff page of the desk bundle: `render` once logged in, else the login form (the same
+/// session as `/staff`).
+#[component]
+pub(super) fn StaffOnly(render: fn(Staff, Session) -> AnyView) -> impl IntoView {
+    let staff = Staff::new();
+    let (me, check) = watch_session(staff);
+    check();
+    view! {
+        <main class="page staff-page" id="main">
+            {move || match (me.get(), staff.session.get()) {
+                (_, Some(s)) => render(staff, s),
+                (None, None) => view! { <Loading text=tr("正在打开…", "Opening…") /> }.into_any(),
+                (Some(Err(e)), None) if e.status != 401 => {
+                    view! {
+                        <Failed error=e retry=move || {
+                            me.set(None);
+                            check();
+                        } />
+                    }
+                    .into_any()
+                }
+                (Some(_), None) => view! { <Login staff /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let staff = Staff {
-        session: RwSignal::new(None),
-        notice: RwSignal::new(None),
-    };
+    let staff = Staff::new();
     let sheet = RwSignal::new(None::<Sheet>);
     // The phone's back button leaves the code sheet for the dashboard.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
@@ -69,39 +138,13 @@ pub fn StaffPage() -> impl IntoView {
         // A reload of the sheet: the codes are gone (shown once); back to the dashboard.
         replace_url("/staff");
     }
-    let me = RwSignal::new(None);
-    // Asked only where someone logged in on this phone (else the login form at once, with no
-    // 401 in the console of a first visit).
-    let ask = move || {
-        spawn_local(async move {
-            let answer = api::me().await;
-            match &answer {
-                Ok(s) => staff.session.set(Some(s.clone())),
-                Err(e) if e.status == 401 => storage::remove(STAFF_KEY),
-                Err(_) => {}
-            }
-            me.set(Some(answer));
-        })
-    };
-    // The session check, at start and on "retry".
-    let check = move || {
-        if storage::get(STAFF_KEY).is_some() {
-            ask();
-        } else {
-            me.set(Some(Err(ApiError {
-                status: 401,
-                code: "not_logged_in".into(),
-                message: None,
-                question: None,
-            })));
-        }
-    };
+    let (me, check) = watch_session(staff);
     check();
     view! {
         <main class="page staff-page" class:grade-page=on_grade_page() id="main">
             {move || match (me.get(), staff.session.get()) {
                 (_, Some(_)) if on_grade_page() => {
-                    let circle = app::ui::route::query_param("circle").unwrap_or_default();
+                    let circle = crate::ui::route::query_param("circle").unwrap_or_default();
                     view! { <GradePage staff circle /> }.into_any()
                 }
                 (_, Some(s)) => match sheet.get() {
@@ -189,8 +232,8 @@ fn Login(staff: Staff) -> impl IntoView {
         <form class="card login-card" on:submit=on_submit novalidate>
             <h1 id="step-heading" tabindex="-1">{tr("工作人员登录", "Staff login")}</h1>
             <p class="small">{tr(
-                "用于开启满意度调查、发放调查码和导出数据。居民填写问卷不需要登录。",
-                "For opening surveys, issuing codes and exporting data. Residents never log in.",
+                "用于满意度调查、生活圈评级、商户入驻审核和导出数据。居民和商户不需要登录。",
+                "For surveys, circle grades, reviewing shop registrations and exports. Residents and merchants never log in.",
             )}</p>
             <label class="field-label" for="username">{tr("用户名", "User name")}</label>
             <input id="username" class="field" type="text" autocomplete="username"

@@ -11,9 +11,9 @@ use super::load::load;
 use super::outbox::{self, Entry, Outbox, Status};
 use super::random_id;
 use super::shell::{focus_soon, Failed, Loading};
-use app::domain::survey::{Answer, Answers, Question, QuestionKind, Questionnaire};
-use app::ui::i18n::{is_en, pick, tr, trf};
-use app::ui::storage;
+use crate::domain::survey::{Answer, Answers, Question, QuestionKind, Questionnaire};
+use crate::ui::i18n::{is_en, pick, tr, trf};
+use crate::ui::storage;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -36,7 +36,7 @@ pub fn SurveyPage() -> impl IntoView {
     // What was queued before this page loaded: shown as "being sent", not as a fresh form.
     let queued_at_load = outbox::entries();
     let outbox = Outbox::start();
-    let online = app::ui::offline::online_signal(|| {});
+    let online = crate::ui::offline::online_signal(|| {});
     let data = RwSignal::new(None);
     let fetch = move || {
         load(data, async {
@@ -157,7 +157,7 @@ fn Form(
     let open_mode = round.open_mode;
     let version = round.questionnaire_version;
     let draft = Draft::load(round_id);
-    let param = app::ui::route::query_param("code").filter(|c| !c.trim().is_empty());
+    let param = crate::ui::route::query_param("code").filter(|c| !c.trim().is_empty());
     let from_param = param.as_deref().and_then(draft::normalise_code);
     let initial_code = from_param
         .clone()
@@ -816,7 +816,7 @@ fn categories_input(
         }
     };
     // Groups in the order their first category appears in the rules.
-    let mut groups: Vec<(String, Vec<&app::domain::rules::Category>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<&crate::domain::rules::Category>)> = Vec::new();
     for c in &rules.categories {
         match groups.iter_mut().find(|(g, _)| *g == c.group) {
             Some((_, list)) => list.push(c),

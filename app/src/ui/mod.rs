@@ -9,21 +9,21 @@
 //! rings. Without the graph the map still works, with "步行距离未知". With one category chosen,
 //! its coverage gaps can be drawn too (`gaps::GapView`, one multi-source search in Wasm).
 
-mod api;
-mod basemap;
+pub mod api;
+pub mod basemap;
 mod bench;
 mod card;
 mod chips;
 mod cluster;
 mod filter;
 mod gaps;
-mod hours;
+pub mod hours;
 pub mod i18n;
-mod leaflet_ext;
+pub mod leaflet_ext;
 mod legend;
 mod locate;
-mod map;
-mod markers;
+pub mod map;
+pub mod markers;
 pub mod offline;
 mod open_text;
 mod origin;
@@ -35,7 +35,7 @@ mod sheet;
 mod status;
 pub mod storage;
 mod tabs;
-mod walking;
+pub mod walking;
 
 use crate::domain::{
     open_state, Circle, ClientConfig, OpenState, Query, Rules, SearchTerms, StoredOutlet,
