@@ -7,11 +7,14 @@ import { STAFF_PASSWORD, STAFF_USER } from './tests/staff-account';
 const root = path.resolve(__dirname, '..');
 const server = process.env.BIANMIN_SERVER_BIN ?? path.join(root, 'target/debug/bianmin-server');
 const dbDir = path.join(__dirname, 'test-results', 'db');
+// Another built client and other ports, so two checkouts can run their tests side by side.
+const dist = process.env.BIANMIN_DIST ?? path.join(root, 'dist');
+const portBase = Number(process.env.E2E_PORT_BASE ?? 8790);
 
 // Each dataset's phone is in that city's time zone (open-now is checked against a fixed clock).
 const datasets = [
-  { name: 'shanghai', port: 8791, timezoneId: 'Asia/Shanghai' },
-  { name: 'helsinki', port: 8792, timezoneId: 'Europe/Helsinki' },
+  { name: 'shanghai', port: portBase + 1, timezoneId: 'Asia/Shanghai' },
+  { name: 'helsinki', port: portBase + 2, timezoneId: 'Europe/Helsinki' },
 ];
 
 export default defineConfig({
@@ -58,7 +61,7 @@ export default defineConfig({
       `BIANMIN_STAFF_PASSWORD='${STAFF_PASSWORD}' "${server}" --dataset ${d.name} ` +
       `--db "${dbDir}/${d.name}.db" staff add ${STAFF_USER} >/dev/null && ` +
       `"${server}" --listen 127.0.0.1:${d.port} --dataset ${d.name} ` +
-      `--db "${dbDir}/${d.name}.db" --dist "${path.join(root, 'dist')}"`,
+      `--db "${dbDir}/${d.name}.db" --dist "${dist}"`,
     url: `http://127.0.0.1:${d.port}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

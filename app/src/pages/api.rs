@@ -122,17 +122,35 @@ fn with_timeout(b: RequestBuilder, timeout: Duration) -> RequestBuilder {
     b
 }
 
-const READ_TIMEOUT: Duration = Duration::from_secs(20);
+pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What a request carries besides its URL.
+pub enum Body {
+    None,
+    /// JSON text.
+    Json(String),
+    /// A multipart form (photos, attachments): the browser writes its boundary.
+    Form(web_sys::FormData),
+}
+
+/// Who the request speaks for.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    /// The staff session's CSRF token (the session itself is the HttpOnly cookie).
+    Csrf(&'a str),
+    /// A merchant's private management token (`Authorization: Bearer`).
+    Bearer(&'a str),
+}
 
 /// One request: the body of a 2xx answer, or why there is none. Not generic, so the bundle
-/// holds it once. `body`: JSON text to POST; `csrf`: the staff session's token. A body that
-/// does not arrive whole counts as no answer (the request may have reached the server: the
-/// answer POST is safe to repeat).
-async fn call(
+/// holds it once. A body that does not arrive whole counts as no answer (the request may have
+/// reached the server: the answer POST is safe to repeat).
+pub async fn send(
     post: bool,
     url: &str,
-    body: Option<String>,
-    csrf: Option<&str>,
+    body: Body,
+    auth: Auth<'_>,
     timeout: Duration,
 ) -> Result<String, ApiError> {
     let mut b = if post {
@@ -140,13 +158,16 @@ async fn call(
     } else {
         Request::get(url)
     };
-    if let Some(token) = csrf {
-        b = b.header("X-CSRF-Token", token);
+    match auth {
+        Auth::None => {}
+        Auth::Csrf(token) => b = b.header("X-CSRF-Token", token),
+        Auth::Bearer(token) => b = b.header("Authorization", &format!("Bearer {token}")),
     }
     let b = with_timeout(b, timeout);
     let req = match body {
-        Some(json) => b.header("Content-Type", "application/json").body(json),
-        None => b.build(),
+        Body::Json(json) => b.header("Content-Type", "application/json").body(json),
+        Body::Form(form) => b.body(form),
+        Body::None => b.build(),
     }
     .map_err(|_| ApiError::network())?;
     let resp = req.send().await.map_err(|_| ApiError::network())?;
@@ -159,7 +180,31 @@ async fn call(
     }
 }
 
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+async fn call(
+    post: bool,
+    url: &str,
+    body: Option<String>,
+    csrf: Option<&str>,
+    timeout: Duration,
+) -> Result<String, ApiError> {
+    let body = body.map_or(Body::None, Body::Json);
+    let auth = csrf.map_or(Auth::None, Auth::Csrf);
+    send(post, url, body, auth, timeout).await
+}
+
+/// Time for a request that uploads photos on a weak network.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// POSTs a multipart form (photos, attachments) and reads the JSON answer.
+pub async fn post_form<T: DeserializeOwned>(
+    url: &str,
+    form: web_sys::FormData,
+    auth: Auth<'_>,
+) -> Result<T, ApiError> {
+    parse(&send(true, url, Body::Form(form), auth, UPLOAD_TIMEOUT).await?)
+}
+
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|_| unreadable())
 }
 
