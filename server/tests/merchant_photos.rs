@@ -386,7 +386,7 @@ async fn the_owner_replaces_the_shop_front_photo() {
     let token = r["manage_url"]
         .as_str()
         .unwrap()
-        .strip_prefix("/merchant?token=")
+        .strip_prefix("/merchant/manage#token=")
         .unwrap()
         .to_string();
     let owner = |f: Form| {

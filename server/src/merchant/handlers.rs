@@ -87,7 +87,8 @@ pub async fn register(
             "listing_id": created.listing,
             "outlet_id": created.outlet,
             "status": "pending",
-            "manage_url": format!("/merchant?token={token}"),
+            // A fragment: browsers never send it, so the token stays out of request lines and logs.
+            "manage_url": format!("/merchant/manage#token={token}"),
             "photos": photos,
             "message": "登记已提交，工作人员审核通过后将显示在地图上。请保存管理链接：它只显示这一次，凭它可以修改营业时间、电话和价格。",
             "message_en": "Registration received; it appears on the map once staff approve it. Keep the management link: it is shown only this once.",
