@@ -234,6 +234,11 @@ impl MapView {
         }
     }
 
+    /// The Leaflet map itself, for a page's own layers (the merchant form's draggable pin).
+    pub fn leaflet(&self) -> &Map {
+        &self.map
+    }
+
     /// Replaces the walking rings (any order; drawn largest first so the nearer ones are on
     /// top). Each is an SVG path with classes `isochrone-ring isochrone-<minutes>`.
     pub fn set_rings(&self, rings: &[RingShape]) {

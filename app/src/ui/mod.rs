@@ -21,7 +21,7 @@ pub mod hours;
 pub mod i18n;
 pub mod leaflet_ext;
 mod legend;
-mod locate;
+pub mod locate;
 pub mod map;
 pub mod markers;
 pub mod offline;
