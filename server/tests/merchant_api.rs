@@ -72,7 +72,10 @@ async fn register(s: &Server, body: &Value) -> (i64, i64, String) {
     assert_eq!(status, StatusCode::CREATED, "{r}");
     assert_eq!(r["status"], "pending");
     let url = r["manage_url"].as_str().unwrap();
-    let token = url.strip_prefix("/merchant/manage#token=").unwrap().to_string();
+    let token = url
+        .strip_prefix("/merchant/manage#token=")
+        .unwrap()
+        .to_string();
     assert_eq!(token.len(), 43, "32 bytes in URL-safe base64: {token}");
     (
         r["id"].as_i64().unwrap(),
