@@ -61,6 +61,34 @@ async function findOnRepairMap(page: Page, present: boolean) {
 
 let manageUrl = '';
 
+test('an empty form marks the first field; the typing survives a reload', async ({ page }, info) => {
+  test.skip(info.project.name !== 'shanghai', 'the Chinese repair map');
+  const problems = watchProblems(page);
+  await page.goto('/merchant');
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('name-error')).toContainText('请填写店名');
+  await expect(page.getByTestId('category-error')).toContainText('请选择业态类别');
+  await expect(page.getByTestId('shopfront-error')).toContainText('门头照片');
+  await expect(page.getByTestId('submit-error')).toContainText('有几处需要修改');
+  await expect(page.locator('#shop-name')).toBeFocused();
+  // Typing clears the field's message.
+  await page.getByTestId('shop-name').fill('草稿里的店');
+  await expect(page.getByTestId('name-error')).toHaveCount(0);
+  await page.getByTestId('category').selectOption('repair');
+  await page.getByTestId('price-yuan-0').fill('八块');
+  await page.getByTestId('submit').click();
+  await expect(page.getByTestId('submit-error')).toBeVisible();
+  await expect(page.locator('#f-prices .field-errors')).toContainText('不是金额');
+
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toBeVisible();
+  await expect(page.getByTestId('shop-name')).toHaveValue('草稿里的店');
+  await expect(page.getByTestId('category')).toHaveValue('repair');
+  await expect(page.getByTestId('price-yuan-0')).toHaveValue('八块');
+  await page.evaluate(() => localStorage.removeItem('bianmin.merchant.draft'));
+  expect(problems).toEqual([]);
+});
+
 test('a key-cutting stall registers with prices and photos and gets its link once', async ({ page }, info) => {
   test.skip(info.project.name !== 'shanghai', 'the Chinese repair map');
   const problems = watchProblems(page);
@@ -89,6 +117,8 @@ test('a key-cutting stall registers with prices and photos and gets its link onc
   await expect(map).toHaveAttribute('data-rings', 'ready', { timeout: 20_000 });
   await expect(map.locator('.isochrone-ring')).toHaveCount(3);
 
+  await map.scrollIntoViewIfNeeded();
+  await shot(page, info, 'merchant-form-map');
   await page.getByTestId('address').fill('康定路 1000 弄口');
   await page.getByTestId('phone').fill('1381234567');
   await page.getByTestId('address').focus();
@@ -100,6 +130,9 @@ test('a key-cutting stall registers with prices and photos and gets its link onc
   // Hours: every day 08:00–20:00 to start; closed on Sundays.
   await page.getByTestId('day-6').getByRole('button', { name: /删除周日第1段/ }).click();
   await expect(page.getByTestId('hours-osm')).toHaveText('Mo-Sa 08:00-20:00');
+  await expect(page.getByTestId('hours-text')).toHaveText('周一至周六 08:00–20:00');
+  await page.locator('#f-hours').scrollIntoViewIfNeeded();
+  await shot(page, info, 'merchant-form-hours');
 
   // A typo in the credit code: the domain's message at the field as soon as it is left.
   await page.getByTestId('credit-code').fill(CREDIT_TYPO);
@@ -178,8 +211,11 @@ test('pending: residents do not see it; staff approve it; the repair map shows i
   await card.getByTestId('reject').click();
   await expect(card.getByTestId('reason-error')).toContainText('驳回原因');
   await card.getByRole('button', { name: '取消' }).click();
-  await card.scrollIntoViewIfNeeded();
+  await card.locator('h2').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -70));
   await shot(page, info, 'merchant-review-card');
+  await card.getByTestId('approve').scrollIntoViewIfNeeded();
+  await shot(page, info, 'merchant-review-card-checks');
   await card.getByTestId('approve').click();
   await expect(page.getByTestId('decided')).toContainText(SHOP);
   await expect(page.getByTestId('review-card').filter({ hasText: SHOP })).toHaveCount(0);

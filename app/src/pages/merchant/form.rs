@@ -17,8 +17,23 @@ use wasm_bindgen::JsCast;
 /// The form's problems: the domain's check against the rules (what the server would answer
 /// with `fields`), after the problems only the form sees (a price that is no amount, no pin).
 pub fn local_errors(state: &FormState, rules: &Rules) -> Result<Registration, Vec<FieldError>> {
-    let reg = state.to_registration(&rules.repair_map.category)?;
-    reg.check(rules).map(|_| reg)
+    let repair = &rules.repair_map.category;
+    match state.to_registration(repair) {
+        Ok(reg) => reg.check(rules).map(|_| reg),
+        Err(mut errors) => {
+            // The rest of the form too, so one tap shows every problem: checked without the
+            // price lines that are no amount (their line numbers would shift, so the price
+            // problems are this pass's only).
+            let mut rest = state.clone();
+            rest.prices.retain(|p| model::parse_yuan(&p.yuan).is_some());
+            if let Ok(reg) = rest.to_registration(repair) {
+                if let Err(more) = reg.check(rules) {
+                    errors.extend(more.into_iter().filter(|e| !e.field.starts_with("prices")));
+                }
+            }
+            Err(errors)
+        }
+    }
 }
 
 /// Moves focus to the first field with a problem (and scrolls it into view).

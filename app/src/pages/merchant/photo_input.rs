@@ -41,6 +41,7 @@ pub fn PhotoInput(
     #[prop(default = None)]
     current: Option<String>,
 ) -> impl IntoView {
+    let unreadable = RwSignal::new(false);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -72,6 +73,8 @@ pub fn PhotoInput(
             preview,
             size,
         }));
+        // After the new photo is in: the old preview (its address revoked) is never drawn again.
+        unreadable.set(false);
     };
     let capture = camera.then_some("environment");
     view! {
@@ -82,7 +85,15 @@ pub fn PhotoInput(
                 {move || match chosen.get() {
                     Some(c) => view! {
                         <figure class="photo-preview">
-                            <img src=c.preview alt=tr("已选照片的预览", "Preview of the chosen photo") />
+                            {move || if unreadable.get() {
+                                // Not an image this browser can show: the server will say why.
+                                view! { <div class="photo-empty photo-unreadable">{tr("无法预览", "No preview")}</div> }.into_any()
+                            } else {
+                                view! {
+                                    <img src=c.preview.clone() alt=tr("已选照片的预览", "Preview of the chosen photo")
+                                        on:error=move |_| unreadable.set(true) />
+                                }.into_any()
+                            }}
                             <figcaption data-testid=format!("{id}-size")>{size_text(c.size)}</figcaption>
                         </figure>
                     }.into_any(),
