@@ -390,7 +390,7 @@ fn Card(
                 <dt>{tr("营业时间", "Hours")}</dt><dd data-testid="review-hours">{hours}</dd>
                 {(!services.is_empty()).then(|| view! { <dt>{tr("便民服务", "Services")}</dt><dd>{services.join("、")}</dd> })}
                 <dt>{tr("经营方式", "Ownership")}</dt>
-                <dd>{match &reg.brand { Some(b) => format!("{}：{b}", tr("连锁品牌", "Chain")), None => tr("个体 / 独立经营", "Independent").into() }}
+                <dd>{match &reg.brand { Some(b) => format!("{}：{b}", tr("连锁品牌", "Chain")), None => tr("独立经营", "Independent").into() }}
                     {if reg.delivers { tr("，可送货上门", ", delivers") } else { "" }}</dd>
                 <dt>{tr("信用代码", "Credit code")}</dt><dd class="mono">{reg.credit_code.clone()}</dd>
             </dl>

@@ -297,7 +297,7 @@ pub fn ListingEditor(
                     <input type="radio" name="chain" data-testid="independent" prop:checked=move || !chain.get()
                         on:change=move |_| { state.update(|s| s.chain = false); clear(&["brand"]); } />
                     <span class="option-mark" aria-hidden="true"></span>
-                    {tr("个体 / 独立经营", "Independent")}
+                    {tr("独立经营", "Independent")}
                 </label>
                 <label class="option" class:is-selected=move || chain.get()>
                     <input type="radio" name="chain" data-testid="chain" prop:checked=move || chain.get()

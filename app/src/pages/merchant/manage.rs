@@ -248,7 +248,7 @@ fn Owner(loaded: Loaded, token: String) -> impl IntoView {
         <form class="merchant-form" novalidate on:submit=submit data-testid="owner-form">
             <ListingEditor state errors rules=setup.rules.clone() circle=setup.circle.clone() owner=true />
             <fieldset class="form-section" id="f-photos">
-                <legend class="field-label">{tr("门头照片", "Shop front photo")}</legend>
+                <legend class="field-label">{tr("照片", "Photo")}</legend>
                 <PhotoInput id="shopfront" camera=true chosen=shopfront error=shopfront_error current=current_photo
                     label=tr("换一张门头照片（可不换）", "Replace the shop front photo (optional)").into()
                     hint=tr("不超过 8 MB。居民在地图上会看到它。", "Up to 8 MB. Residents see it on the map.").into() />

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 const LOCATE_TIMEOUT_MS: u32 = 8_000;
-/// Street level: the door and the street names readable, the 5-minute ring in sight.
-const PIN_ZOOM: f64 = 16.5;
+/// Street level: the street names readable and the 5-minute ring in sight (zoom in for the door).
+const PIN_ZOOM: f64 = 15.5;
 
 /// Whether `p` is inside the circle's bounding box (the map keeps to it).
 fn on_map(circle: &Circle, [lon, lat]: [f64; 2]) -> bool {
