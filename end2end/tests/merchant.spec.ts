@@ -259,3 +259,62 @@ test('the owner changes the hours with the private link and residents see them',
   const card = await findOnRepairMap(page, true);
   await expect(card!.getByTestId('card-hours')).toContainText('21:00');
 });
+
+test('staff reject with a reason; the owner reads it and sends a correction back to review', async ({ page, request }, info) => {
+  test.skip(info.project.name !== 'shanghai', 'the Chinese repair map');
+  const problems = watchProblems(page);
+  const circle = (await (await request.get('/api/circles')).json())[0];
+  // A registration as JSON (no photos), as another client could send it.
+  const name = '小张修伞';
+  const posted = await request.post('/api/registrations', {
+    data: {
+      name,
+      category: 'repair',
+      repair_kinds: ['umbrella'],
+      prices: [{ item: '换伞骨', price_fen: 1500 }],
+      services: [],
+      lon: circle.centre[0],
+      lat: circle.centre[1],
+      address: '长寿路 1 号',
+      phone: '021-62345678',
+      hours: { open_24h: false, days: [[], [], [], [], [], [{ open: [9, 0], close: [17, 0] }], []] },
+      brand: null,
+      delivers: false,
+      credit_code: '914403001922038216',
+    },
+  });
+  expect(posted.status(), await posted.text()).toBe(201);
+  const link = (await posted.json()).manage_url as string;
+
+  await page.goto('/staff/registrations');
+  await page.getByLabel('用户名').fill(STAFF_USER);
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByTestId('login').click();
+  const card = page.getByTestId('review-card').filter({ hasText: name });
+  await expect(card).toBeVisible();
+  await card.getByTestId('reject-open').click();
+  await card.getByTestId('reject-reason').fill('缺少门头照片和营业执照照片，请补拍后重新提交');
+  await card.getByTestId('reject').click();
+  await expect(page.getByTestId('decided')).toContainText(name);
+  await page.getByTestId('tab-rejected').click();
+  await expect(page.getByTestId('review-card').filter({ hasText: name })).toContainText('缺少门头照片');
+
+  await page.goto(link);
+  await expect(page.getByTestId('listing-status')).toHaveAttribute('data-status', 'rejected');
+  await expect(page.getByTestId('reject-reason')).toContainText('缺少门头照片');
+  await page.getByTestId('shop-name').fill('小张修伞配钥匙');
+  await expect(page.getByTestId('review-warning')).toContainText('店名');
+  await page.locator('#shopfront').setInputFiles({
+    name: 'front.jpg',
+    mimeType: 'image/jpeg',
+    buffer: await photo(page, '小张修伞', '#0b7285'),
+  });
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-message')).toContainText('审核');
+  // Back in the queue with the new name (it was never on the map).
+  await expect(page.getByTestId('owner-heading')).toHaveText('小张修伞配钥匙');
+  await expect(page.getByTestId('listing-status')).toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('listing-status').scrollIntoViewIfNeeded();
+  await shot(page, info, 'merchant-owner-rejected');
+  expect(problems).toEqual([]);
+});

@@ -239,10 +239,11 @@ fn Owner(loaded: Loaded, token: String) -> impl IntoView {
         .shopfront_photo
         .as_ref()
         .map(|p| p.thumb_url.clone());
-    let name = listing.registration.name.clone();
     view! {
         <header class="form-intro">
-            <h1 data-testid="owner-heading">{name}</h1>
+            // The stored version's name: after a save it is the new one, unless that waits for
+            // review on an approved listing (the map still shows the old one then).
+            <h1 data-testid="owner-heading">{move || listing_sig.with(|l| l.registration.name.clone())}</h1>
             {move || view! { <Status listing=listing_sig.get() /> }}
         </header>
         <form class="merchant-form" novalidate on:submit=submit data-testid="owner-form">

@@ -194,6 +194,19 @@ pub fn PinMap(
         });
     });
 
+    // When the map leaves the page (a decided review card, another tab), Leaflet lets go of
+    // its handlers and animations first: they call closures that are dropped with the map.
+    on_cleanup(move || {
+        if let Some(Some(d)) = drawn.try_get_untracked() {
+            let map = d.view.leaflet();
+            if let Ok(remove) = js_sys::Reflect::get(map, &"remove".into()) {
+                if let Ok(remove) = remove.dyn_into::<js_sys::Function>() {
+                    let _ = remove.call0(map);
+                }
+            }
+        }
+    });
+
     // The pin and the rings follow the position.
     let rules_for_rings = rules.clone();
     Effect::new(move |_| {
