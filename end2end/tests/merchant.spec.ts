@@ -65,6 +65,11 @@ test('an empty form marks the first field; the typing survives a reload', async 
   test.skip(info.project.name !== 'shanghai', 'the Chinese repair map');
   const problems = watchProblems(page);
   await page.goto('/merchant');
+  // Nothing typed yet: a reload has nothing to restore (the pin places itself).
+  await expect(page.getByTestId('pin-map')).toHaveAttribute('data-lonlat', /\d/);
+  await page.reload();
+  await expect(page.getByTestId('register-form')).toBeVisible();
+  await expect(page.getByTestId('draft-restored')).toHaveCount(0);
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('name-error')).toContainText('请填写店名');
   await expect(page.getByTestId('category-error')).toContainText('请选择业态类别');

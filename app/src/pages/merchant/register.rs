@@ -49,7 +49,11 @@ fn Form(setup: Setup, done: RwSignal<Option<Registered>>) -> impl IntoView {
     let start = storage::get(DRAFT_KEY)
         .and_then(|t| FormState::from_draft(&t))
         .unwrap_or_default();
-    let restored = start != FormState::default();
+    // The pin alone is no typing: the map places it by itself on every visit.
+    let restored = FormState {
+        pin: None,
+        ..start.clone()
+    } != FormState::default();
     let state = RwSignal::new(start);
     // Every change goes to the draft (a few hundred bytes; writes are cheap).
     Effect::new(move |_| state.with(|s| storage::set(DRAFT_KEY, &s.to_draft())));
