@@ -323,3 +323,22 @@ test('staff reject with a reason; the owner reads it and sends a correction back
   await shot(page, info, 'merchant-owner-rejected');
   expect(problems).toEqual([]);
 });
+
+test('the form reads in English and in elderly mode', async ({ page }, info) => {
+  test.skip(info.project.name !== 'shanghai', 'the Chinese repair map');
+  const problems = watchProblems(page);
+  await page.goto('/merchant');
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.locator('#form-heading')).toHaveText('Register your shop');
+  await expect(page.getByText('Opening hours', { exact: true })).toBeVisible();
+  await page.getByTestId('elderly-toggle').click();
+  await page.getByTestId('category').selectOption('repair');
+  await page.locator('#f-prices').scrollIntoViewIfNeeded();
+  await shot(page, info, 'merchant-form-en-elderly');
+  // Nothing wider than the phone: the page never zooms out.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.getByTestId('lang-toggle').click();
+  await page.getByTestId('elderly-toggle').click();
+  await page.evaluate(() => localStorage.removeItem('bianmin.merchant.draft'));
+  expect(problems).toEqual([]);
+});

@@ -50,7 +50,7 @@ fn Row(state: RwSignal<FormState>, i: usize, row: PriceRow) -> impl IntoView {
         <div class="price-row" data-testid=format!("price-{i}")>
             <input class="field" type="text" maxlength="20" enterkeyhint="next"
                 data-testid=format!("price-item-{i}")
-                placeholder=tr("如：配钥匙", "e.g. key cutting")
+                placeholder=tr("如：配钥匙", "e.g. keys")
                 aria-label=trf!("第 {nth} 项的名称", "Item {nth}")
                 prop:value=row.item
                 on:input=move |ev| {
