@@ -42,9 +42,15 @@ test('staff see the grade and a gap map, enter an item, and the grade updates; i
   }
   await shot(page, info, 'grade');
 
+  // The worst gap is open from the start (so the printed report has a gap map too).
+  await expect(page.getByTestId('gap-panel')).toBeVisible();
+  await expect(page.getByTestId('gap-title')).toContainText('缺口：');
+  await expect(page.getByTestId('gap-map')).toBeVisible();
+
   // A category that part of the circle lacks: its gap map and where to add.
   const lacking = api.grade.facilities.categories.find((c: { reached: number; origins: number }) => c.reached < c.origins);
   await page.getByTestId(`gaps-${lacking.code}`).tap();
+  await expect(page.getByTestId('gap-title')).toHaveText(`缺口：${lacking.name_zh}`);
   await expect(page.getByTestId('gap-map')).toBeVisible();
   await expect(page.getByTestId('gap-summary')).toContainText('分钟内没有这类网点');
   await expect(page.getByTestId('suggestion').first()).toContainText('可多覆盖');

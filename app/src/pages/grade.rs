@@ -33,6 +33,22 @@ pub fn GradePage(staff: Staff, circle: String) -> impl IntoView {
     };
     read_report();
     read_history();
+    // The worst gap opens by itself the first time, so the page (and the printed report) shows
+    // a gap map without a tap; closed by staff, it stays closed.
+    let opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        if opened.get_value() {
+            return;
+        }
+        report.with(|r| {
+            if let Some(Ok(r)) = r {
+                opened.set_value(true);
+                if chosen.get_untracked().is_none() {
+                    chosen.set(r.grade.facilities.worst_gap().map(|c| c.code.clone()));
+                }
+            }
+        });
+    });
     {
         let c = id.get_value();
         load(shape, async move { api::circle_shape(&c).await });
@@ -136,6 +152,11 @@ fn Facilities(
             .collect_view()
     };
     let (basic, quality) = (rows("basic"), rows("quality"));
+    let names: Vec<(String, String)> = f
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), pick(&c.name_zh, &c.name_en).to_string()))
+        .collect();
     let min = f.min_origin_percent;
     let basic_line = {
         let (p, m, n, t) = (
@@ -171,7 +192,13 @@ fn Facilities(
             <ul class="presence-list">{basic}</ul>
             <h3>{quality_line}</h3>
             <ul class="presence-list">{quality}</ul>
-            {move || chosen.get().map(|code| view! { <GapPanel circle=circle.clone() code shape chosen /> })}
+            {move || chosen.get().map(|code| {
+                let name = names
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or_else(|| code.clone(), |(_, n)| n.clone());
+                view! { <GapPanel circle=circle.clone() code name shape chosen /> }
+            })}
         </section>
     }
 }
@@ -215,6 +242,7 @@ fn CategoryRow(c: CategoryPresence, chosen: RwSignal<Option<String>>) -> impl In
 fn GapPanel(
     circle: String,
     code: String,
+    name: String,
     shape: Loaded<Option<CircleShape>>,
     chosen: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -225,11 +253,12 @@ fn GapPanel(
     }
     view! {
         <div class="gap-panel" data-testid="gap-panel" role="region" aria-label=tr("缺口与补建建议", "Gaps and where to add")>
-            <p class="gap-close no-print">
-                <button class="link-button" type="button" on:click=move |_| chosen.set(None)>
+            <div class="gap-head">
+                <h3 data-testid="gap-title">{trf!("缺口：{name}", "Gaps: {name}")}</h3>
+                <button class="link-button no-print" type="button" on:click=move |_| chosen.set(None)>
                     {tr("收起", "Close")}
                 </button>
-            </p>
+            </div>
             {move || match gaps.get() {
                 None => view! { <Loading text=tr("正在计算缺口…", "Computing the gaps…") /> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.text()}</p> }.into_any(),
