@@ -307,7 +307,8 @@ fn App() -> impl IntoView {
         });
         walk.set(WalkState::Ready(net, d));
     };
-    // In three tasks (decode, index, snap the outlets), each short enough not to hold up a tap.
+    // In three tasks (decode, index, snap the outlets), each short enough not to hold up a tap,
+    // and a fourth for what walking being ready sets off.
     let build_walk = move |d: Arc<Data>| {
         let built_for_this = walk.with_untracked(|w| match w {
             WalkState::Ready(_, for_data) => Arc::ptr_eq(for_data, &d),
@@ -361,7 +362,9 @@ fn App() -> impl IntoView {
                             index_ms,
                             snaps_ms,
                         };
-                        install(net, d);
+                        // What follows from walking being ready (the origin, the walks, the
+                        // list) in the task after the snapping.
+                        set_timeout(move || install(net, d), Duration::ZERO);
                     },
                     Duration::ZERO,
                 );
@@ -812,19 +815,20 @@ fn App() -> impl IntoView {
         }
     };
 
+    // Set once the map is being made (it is handed to `map_view` a task later).
+    let map_made = StoredValue::new(false);
     Effect::new(move |_| {
         let (Some(el), Some(d)) = (map_ref.get(), ready_data()) else {
             return;
         };
-        if map_view.with_untracked(Option::is_some) {
+        if map_made.get_value() {
             return;
         }
-        // The map in a task of its own, after the page around it has been drawn.
+        map_made.set_value(true);
+        // The map in a task of its own, after the page around it has been drawn; what draws on
+        // it (markers, rings) starts in the task after that, so neither is long on a slow phone.
         set_timeout(
             move || {
-                if map_view.with_untracked(Option::is_some) {
-                    return;
-                }
                 let mv = MapView::new(
                     &el,
                     d.circle.as_ref(),
@@ -838,7 +842,8 @@ fn App() -> impl IntoView {
                     mv.add_tiles(url, d.config.tile_attribution.as_deref());
                     basemap_drawn.set(true);
                 }
-                map_view.set(Some(Rc::new(mv)));
+                let mv = Rc::new(mv);
+                set_timeout(move || map_view.set(Some(mv)), Duration::ZERO);
             },
             Duration::ZERO,
         );
