@@ -119,7 +119,7 @@ pub async fn grade(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     Ok(Json(report(&s, circle).await?))
 }
 
@@ -127,7 +127,7 @@ pub async fn history(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let rows = store::evaluations(&s.db, &s.dataset.name, &circle.id).await?;
     Ok(Json(
         json!({ "circle": CircleRef::from(circle), "evaluations": rows }),
@@ -173,7 +173,7 @@ pub async fn put_entry(
     Path((id, part)): Path<(String, String)>,
     JsonBody(body): JsonBody<EntryBody>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let entry = StaffEntry {
         points: to_tenths(body.points)?,
         note: body.note.trim().to_string(),
@@ -214,7 +214,7 @@ pub async fn put_settings(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<SettingsBody>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     if !(1..=3).contains(&body.city_tier) {
         return Err(ApiError::bad_request(
             "invalid_city_tier",
@@ -247,7 +247,7 @@ pub async fn record(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let r = report(&s, circle).await?;
     let id = store::record_evaluation(
         &s.db,

@@ -53,7 +53,10 @@ impl CircleRules {
         if !positive(r.min_area_km2) {
             return Err(fault(
                 "min_area_km2",
-                format!("circles.min_area_km2 must be above 0, not {}", r.min_area_km2),
+                format!(
+                    "circles.min_area_km2 must be above 0, not {}",
+                    r.min_area_km2
+                ),
             ));
         }
         if !positive(r.max_area_km2) || r.max_area_km2 <= r.min_area_km2 {

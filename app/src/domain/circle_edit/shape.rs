@@ -21,12 +21,23 @@ pub enum ShapeProblem {
     BadCoordinate,
     /// The ring's last point is not its first.
     NotClosed,
-    TooFewVertices { vertices: usize },
-    TooManyVertices { vertices: usize, max: u32 },
+    TooFewVertices {
+        vertices: usize,
+    },
+    TooManyVertices {
+        vertices: usize,
+        max: u32,
+    },
     /// Edges cross or touch (a figure eight, a spike back along itself).
     SelfIntersecting,
-    TooSmall { area_km2: f64, min: f64 },
-    TooLarge { area_km2: f64, max: f64 },
+    TooSmall {
+        area_km2: f64,
+        min: f64,
+    },
+    TooLarge {
+        area_km2: f64,
+        max: f64,
+    },
 }
 
 impl ShapeProblem {
@@ -45,7 +56,9 @@ impl ShapeProblem {
 
     pub fn message_zh(&self) -> String {
         match self {
-            ShapeProblem::BadCoordinate => "边界含有无效的坐标（经度须在 ±180、纬度在 ±90 之内）".into(),
+            ShapeProblem::BadCoordinate => {
+                "边界含有无效的坐标（经度须在 ±180、纬度在 ±90 之内）".into()
+            }
             ShapeProblem::NotClosed => "边界没有闭合：最后一个点须与第一个点相同".into(),
             ShapeProblem::TooFewVertices { vertices } => {
                 format!("边界至少需要 3 个不同的顶点，现在只有 {vertices} 个")

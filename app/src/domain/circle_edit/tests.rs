@@ -194,11 +194,23 @@ fn line_containing(text: &str, needle: &str) -> usize {
 fn bad_values_name_their_line() {
     let cases = [
         ("min_area_km2 = 0.05", "min_area_km2 = 0.0", "above 0"),
-        ("max_area_km2 = 30.0", "max_area_km2 = 0.01", "above min_area_km2"),
-        ("min_street_nodes = 10", "min_street_nodes = 0", "at least 1"),
+        (
+            "max_area_km2 = 30.0",
+            "max_area_km2 = 0.01",
+            "above min_area_km2",
+        ),
+        (
+            "min_street_nodes = 10",
+            "min_street_nodes = 0",
+            "at least 1",
+        ),
         ("max_vertices = 200", "max_vertices = 2", "at least 3"),
         ("name_max_chars = 40", "name_max_chars = 0", "at least 1"),
-        ("max_population = 2000000", "max_population = 50", "max_population"),
+        (
+            "max_population = 2000000",
+            "max_population = 50",
+            "max_population",
+        ),
     ];
     for (from, to, says) in cases {
         let text = DEFAULT_RULES_TOML.replacen(from, to, 1);
@@ -220,7 +232,11 @@ fn unknown_keys_and_wrong_types_are_refused() {
 fn a_file_without_the_table_says_so() {
     let start = DEFAULT_RULES_TOML.find("[circles]").unwrap();
     let end = DEFAULT_RULES_TOML[start..].find("\n# ----").unwrap() + start;
-    let text = format!("{}{}", &DEFAULT_RULES_TOML[..start], &DEFAULT_RULES_TOML[end..]);
+    let text = format!(
+        "{}{}",
+        &DEFAULT_RULES_TOML[..start],
+        &DEFAULT_RULES_TOML[end..]
+    );
     let e = CircleRules::from_toml(&text).unwrap_err();
     assert!(e.message.contains("missing field `circles`"), "{e}");
     // The map's rules and the grade's still read the same file.
