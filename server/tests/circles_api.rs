@@ -77,6 +77,11 @@ async fn writes_need_a_session_and_the_csrf_token() {
     }
     let (status, _) = s.get("/api/staff/circles").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s.get("/api/staff/circle-rules").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, rules) = staff.get("/api/staff/circle-rules").await;
+    assert_eq!(status, StatusCode::OK, "{rules}");
+    assert_eq!(rules["min_street_nodes"], 10);
     assert_eq!(counts(&ws).await, (1, 0), "nothing stored");
     let list = circles(&s).await;
     assert_eq!(list.len(), 1);

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::json_body::JsonBody;
 use crate::staff::Staff;
 use crate::tokens;
-use app::domain::circle_edit::area_km2;
+use app::domain::circle_edit::{area_km2, CircleRules};
 use app::domain::Circle;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,6 +19,11 @@ use serde::Serialize;
 
 pub async fn public_list(State(s): State<AppState>) -> Result<Json<Vec<Circle>>, ApiError> {
     Ok(Json(super::all(&s).await?))
+}
+
+/// `GET /api/staff/circle-rules`: the `[circles]` bounds, for the editor's live checks.
+pub async fn rules(State(s): State<AppState>, _staff: Staff) -> Json<CircleRules> {
+    Json((*s.circle_rules).clone())
 }
 
 /// A write's answer.

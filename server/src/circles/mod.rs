@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
             get(crate::survey::admin::circles).post(handlers::create),
         )
         .route("/api/staff/circles/{id}", post(handlers::edit))
+        .route("/api/staff/circle-rules", get(handlers::rules))
 }
 
 pub fn unknown_circle(id: &str) -> ApiError {

@@ -2,11 +2,12 @@
 //! (which goes to the phone map as JSON) like the grade's rules are.
 
 use crate::domain::rules::{key_line, line_of, RulesError, DEFAULT_RULES_TOML};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-/// The validated `[circles]` table.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The validated `[circles]` table (also sent to the circle editor, which checks the shape as
+/// it is drawn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CircleRules {
     /// A boundary must hold at least this many street nodes: they are the circle's
