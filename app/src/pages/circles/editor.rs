@@ -4,7 +4,7 @@
 use super::api::{self, CircleBody, GradeSettings, Row, Saved};
 use super::boundary_map::{first_view, BoundaryMap};
 use super::vertices::{Drawing, History};
-use super::{km2, people};
+use super::{km2, people, Figure};
 use crate::domain::circle_edit::{area_km2, check_boundary, CircleRules};
 use crate::domain::{Circle, GeoPolygon};
 use crate::pages::api::ApiError;
@@ -360,9 +360,9 @@ fn SavedPanel(saved: Saved) -> impl IntoView {
             <h2 id="saved-title" tabindex="-1"><span aria-hidden="true">"✓ "</span>{trf!("已保存：{name}", "Saved: {name}")}</h2>
             <p class="small">{trf!("服务器核对后的数据（第 {version} 版）：", "As the server measured it (version {version}):")}</p>
             <dl class="circle-figures">
-                <div><dt>{tr("代表起点", "Origins")}</dt><dd data-testid="saved-origins">{trf!("{origins} 个道路节点", "{origins} street nodes")}</dd></div>
-                <div><dt>{tr("面积", "Area")}</dt><dd data-testid="saved-area">{trf!("{area} 平方公里", "{area} km²")}</dd></div>
-                <div><dt>{tr("服务人口", "Population")}</dt><dd>{trf!("{population} 人", "{population}")}</dd></div>
+                <Figure label=tr("代表起点", "Origins") value=origins.to_string() unit=tr("个道路节点", "street nodes") testid="saved-origins" />
+                <Figure label=tr("面积", "Area") value=area unit=tr("平方公里", "km²") testid="saved-area" />
+                <Figure label=tr("服务人口", "Population") value=population unit=tr("人", "people") testid="saved-population" />
             </dl>
             <p class="circle-actions">
                 <a class="button primary" href=format!("/staff/circles?saved={seg}") data-testid="back-to-list">

@@ -139,12 +139,9 @@ fn CircleList(staff: Staff) -> impl IntoView {
 fn CircleRow(row: Row, just_saved: bool) -> impl IntoView {
     let seg = super::api::seg(&row.id);
     let name = pick(&row.name_zh, &row.name_en).to_string();
-    let population = match row.service_population {
-        Some(p) => {
-            let p = people(p);
-            trf!("{p} 人", "{p}")
-        }
-        None => tr("未填写", "not set").to_string(),
+    let (population, population_unit) = match row.service_population {
+        Some(p) => (people(p), tr("人", "people")),
+        None => (tr("未填写", "not set").to_string(), ""),
     };
     let f = row.figures;
     let (area, origins) = (km2(f.area_km2), f.origins);
@@ -167,18 +164,9 @@ fn CircleRow(row: Row, just_saved: bool) -> impl IntoView {
                 {just_saved.then(|| view! { <span class="badge badge-good">{tr("✓ 刚保存", "✓ Just saved")}</span> })}
             </h2>
             <dl class="circle-figures">
-                <div>
-                    <dt>{tr("服务人口", "Population")}</dt>
-                    <dd data-testid="row-population">{population}</dd>
-                </div>
-                <div>
-                    <dt>{tr("面积", "Area")}</dt>
-                    <dd data-testid="row-area">{trf!("{area} 平方公里", "{area} km²")}</dd>
-                </div>
-                <div>
-                    <dt>{tr("代表起点", "Origins")}</dt>
-                    <dd data-testid="row-origins">{trf!("{origins} 个道路节点", "{origins} street nodes")}</dd>
-                </div>
+                <Figure label=tr("服务人口", "Population") value=population unit=population_unit testid="row-population" />
+                <Figure label=tr("面积", "Area") value=area unit=tr("平方公里", "km²") testid="row-area" />
+                <Figure label=tr("代表起点", "Origins") value=origins.to_string() unit=tr("个道路节点", "street nodes") testid="row-origins" />
             </dl>
             <p class="small circle-changed">{changed}</p>
             <p class="circle-actions">
@@ -190,6 +178,26 @@ fn CircleRow(row: Row, just_saved: bool) -> impl IntoView {
                 </a>
             </p>
         </li>
+    }
+}
+
+/// A figure of a circle: the number large, its unit on a line of its own (so a phone's narrow
+/// column never breaks the unit mid-word).
+#[component]
+fn Figure(
+    label: &'static str,
+    value: String,
+    unit: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd data-testid=testid>
+                <span class="figure-number">{value}</span>
+                {(!unit.is_empty()).then(|| view! { " " <span class="figure-unit">{unit}</span> })}
+            </dd>
+        </div>
     }
 }
 
