@@ -394,6 +394,11 @@ impl MapView {
         TileLayer::new_options(url, &opts).add_to(&self.map);
     }
 
+    /// The Leaflet map itself, for a page that draws its own layers (the circle editor).
+    pub fn leaflet(&self) -> &Map {
+        &self.map
+    }
+
     /// Draws the bundled basemap (parsed GeoJSON) once, slice by slice; `on_done` runs when it
     /// is all drawn.
     pub fn draw_basemap(&self, data: &JsValue, on_done: impl FnOnce() + 'static) {

@@ -25,7 +25,7 @@ pub async fn gaps(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?.clone();
+    let circle = find_circle(&s, &id).await?;
     let p = Params::parse(q.as_deref(), &["category"])?;
     let categories = p.categories(&s.rules)?;
     let [code] = categories.as_slice() else {

@@ -124,7 +124,7 @@ pub async fn grade(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     Ok(Json(report(&s, circle).await?))
 }
 
@@ -132,7 +132,7 @@ pub async fn history(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let rows = store::evaluations(&s.db, &s.dataset.name, &circle.id).await?;
     Ok(Json(
         json!({ "circle": CircleRef::from(circle), "evaluations": rows }),
@@ -179,7 +179,7 @@ pub async fn put_entry(
     Path((id, part)): Path<(String, String)>,
     req: Request,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let (body, upload) = evidence::read_entry::<EntryBody>(&s, req).await?;
     let entry = StaffEntry {
         points: to_tenths(body.points)?,
@@ -238,7 +238,7 @@ pub async fn put_settings(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<SettingsBody>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     if !(1..=3).contains(&body.city_tier) {
         return Err(ApiError::bad_request(
             "invalid_city_tier",
@@ -271,7 +271,7 @@ pub async fn record(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let r = report(&s, circle).await?;
     let id = store::record_evaluation(
         &s.db,
