@@ -1,7 +1,8 @@
 // The circle grade (issue 8) for staff, at phone and desktop size against the real server: staff
 // open a circle's grade, see the verdict, both tables and a category's gap map with where to add
-// an outlet, enter an item only staff know (a refused value first), and the grade updates; the
-// day's grade is recorded in the history; the report prints on A4 in one or two pages.
+// an outlet, enter an item only staff know (a refused value first) with a PDF as its evidence,
+// and the grade updates; the day's grade is recorded in the history; the report prints on A4 in
+// one or two pages.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { shot, watchProblems } from './helpers';
 import { STAFF_PASSWORD, STAFF_USER } from './staff-account';
@@ -41,9 +42,15 @@ test('staff see the grade and a gap map, enter an item, and the grade updates; i
   }
   await shot(page, info, 'grade');
 
+  // The worst gap is open from the start (so the printed report has a gap map too).
+  await expect(page.getByTestId('gap-panel')).toBeVisible();
+  await expect(page.getByTestId('gap-title')).toContainText('缺口：');
+  await expect(page.getByTestId('gap-map')).toBeVisible();
+
   // A category that part of the circle lacks: its gap map and where to add.
   const lacking = api.grade.facilities.categories.find((c: { reached: number; origins: number }) => c.reached < c.origins);
   await page.getByTestId(`gaps-${lacking.code}`).tap();
+  await expect(page.getByTestId('gap-title')).toHaveText(`缺口：${lacking.name_zh}`);
   await expect(page.getByTestId('gap-map')).toBeVisible();
   await expect(page.getByTestId('gap-summary')).toContainText('分钟内没有这类网点');
   await expect(page.getByTestId('suggestion').first()).toContainText('可多覆盖');
@@ -62,11 +69,25 @@ test('staff see the grade and a gap map, enter an item, and the grade updates; i
   await page.getByTestId('entry-form').scrollIntoViewIfNeeded();
   await shot(page, info, 'grade-entry');
 
+  // With the meeting's minutes attached as a PDF (the evidence an inspector asks for).
+  const minutes = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
   await page.getByLabel(/^分数/).fill('8');
+  await page.getByTestId('entry-file').setInputFiles({ name: '议事会纪要.pdf', mimeType: 'application/pdf', buffer: minutes });
   await page.getByTestId('save-entry').tap();
   await expect(page.getByTestId('service-total')).toHaveText(points(api.grade.service.total + 80));
   await expect(part.getByTestId('part-points')).toHaveText('8 / 8');
   await expect(part.getByTestId('part-evidence')).toContainText('居民议事会：无投诉');
+  const link = part.getByTestId('attachment-link');
+  await expect(link).toHaveText('议事会纪要.pdf');
+  await expect(link).toHaveAttribute('target', '_blank');
+  // Staff (this page's session) get the file as uploaded; without the session, nobody does.
+  const href = (await link.getAttribute('href'))!;
+  const own = await page.request.get(href);
+  expect(own.status()).toBe(200);
+  expect(Buffer.from(await own.body()).equals(minutes)).toBe(true);
+  expect((await request.get(href)).status()).toBe(401);
+  await part.scrollIntoViewIfNeeded();
+  await shot(page, info, 'grade-evidence');
   const after = await (await request.get(`/api/circles/${circle}/grade`)).json();
   expect(after.grade.service.total).toBe(api.grade.service.total + 80);
 

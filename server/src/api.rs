@@ -2,6 +2,7 @@
 //! page paths, and the built client for every other path.
 
 use crate::cache_headers::{self, NO_CACHE};
+use crate::circles;
 use crate::dataset::Dataset;
 use crate::db::{self, Db, OutletFilter};
 use crate::error::ApiError;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub questionnaire: Arc<Questionnaire>,
     /// The circle grade's rules (the `[grade]` table of the same rules file).
     pub grade_rules: Arc<app::domain::grade::GradeRules>,
+    /// Bounds for circles staff draw (the `[circles]` table of the same rules file).
+    pub circle_rules: Arc<app::domain::circle_edit::CircleRules>,
     /// Stores survey answers, many per commit under load (group commit).
     pub survey_writer: crate::survey::writer::Writer,
     pub security: Arc<Security>,
@@ -89,7 +92,6 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/api/health", get(health))
         .route("/api/rules", get(rules))
         .route("/api/config", get(config))
-        .route("/api/circles", get(circles))
         .route("/api/basemap", get(basemap))
         .route("/api/outlets", get(outlets))
         .route("/api/graph", get(walk_api::graph))
@@ -118,13 +120,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             "/api/circles/{id}/indicators",
             get(survey::handlers::indicators),
         )
+        .merge(circles::routes())
         .merge(grade::routes())
         .merge(merchant::routes())
         .route("/api/staff/login", post(staff::handlers::login))
         .route("/api/staff/me", get(staff::handlers::me))
         .route("/api/staff/logout", post(staff::handlers::logout))
         .route("/api/staff/accounts", post(staff::handlers::add_account))
-        .route("/api/staff/circles", get(survey::admin::circles))
         .route(
             "/api/staff/circles/{id}/rounds",
             post(survey::admin::open_round),
@@ -239,10 +241,6 @@ async fn rules(State(s): State<AppState>) -> Json<Rules> {
 
 async fn config(State(s): State<AppState>) -> Json<ClientConfig> {
     Json((*s.client_config).clone())
-}
-
-async fn circles(State(s): State<AppState>) -> Json<Vec<app::domain::Circle>> {
-    Json(s.dataset.circles.clone())
 }
 
 async fn basemap(State(s): State<AppState>) -> Response {

@@ -272,11 +272,7 @@ pub async fn hours(
     RawQuery(query): RawQuery,
 ) -> Result<Json<HoursResponse>, ApiError> {
     let p = Params::parse(query.as_deref(), &["date"])?;
-    let circle = s
-        .dataset
-        .circles
-        .first()
-        .ok_or_else(|| ApiError::internal("dataset without a circle".into()))?;
+    let circle = crate::circles::first(&s).await?;
     let tz: Tz = circle
         .timezone
         .parse()

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cache_headers;
+pub mod circles;
 pub mod client_addr;
 pub mod dataset;
 pub mod db;

@@ -5,6 +5,7 @@
 use server::staff::{audit::Actor, auth};
 use server::{api, dataset, db, import, seed, tokens, walking};
 
+use app::domain::circle_edit::CircleRules;
 use app::domain::grade::GradeRules;
 use app::domain::survey::questionnaire::DEFAULT_SURVEY_TOML;
 use app::domain::survey::Questionnaire;
@@ -171,12 +172,12 @@ enum StaffAction {
     },
 }
 
-fn load_rules(path: Option<&Path>) -> Result<(Rules, GradeRules), String> {
+fn load_rules(path: Option<&Path>) -> Result<(Rules, GradeRules, CircleRules), String> {
     match path {
         None => {
             let rules = Rules::bundled();
             let grade = GradeRules::bundled(&rules);
-            Ok((rules, grade))
+            Ok((rules, grade, CircleRules::bundled()))
         }
         Some(p) => {
             let text = std::fs::read_to_string(p)
@@ -189,7 +190,13 @@ fn load_rules(path: Option<&Path>) -> Result<(Rules, GradeRules), String> {
                     p.display()
                 )
             })?;
-            Ok((rules, grade))
+            let circles = CircleRules::from_toml(&text).map_err(|e| {
+                format!(
+                    "{}: [circles]: {e} (a city's rules file needs the [circles] table: copy it from app/rules.toml)",
+                    p.display()
+                )
+            })?;
+            Ok((rules, grade, circles))
         }
     }
 }
@@ -215,11 +222,11 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let c = &cli.common;
-    let (rules, grade_rules) = load_rules(c.rules.as_deref())?;
+    let (rules, grade_rules, circle_rules) = load_rules(c.rules.as_deref())?;
     let data_dir = c.data_dir.clone().unwrap_or_else(dataset::default_data_dir);
     match cli.command {
         Some(Command::CheckRules { file }) => {
-            let (r, _) = load_rules(Some(&file))?;
+            let (r, _, _) = load_rules(Some(&file))?;
             println!(
                 "{}: ok — {} categories ({} required basic, {} graded quality), {} repair kinds, {} services; rings {}/{} min; {} km/h",
                 file.display(),
@@ -280,7 +287,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             action: StaffAction::Add { username, reset },
         }) => staff_add(c, &username, reset).await,
         Some(Command::Serve) | None => {
-            serve(&cli.common, &cli.serve, rules, grade_rules, &data_dir).await
+            serve(
+                &cli.common,
+                &cli.serve,
+                rules,
+                (grade_rules, circle_rules),
+                &data_dir,
+            )
+            .await
         }
     }
 }
@@ -367,7 +381,7 @@ async fn serve(
     c: &Common,
     s: &ServeArgs,
     rules: Rules,
-    grade_rules: GradeRules,
+    (grade_rules, circle_rules): (GradeRules, CircleRules),
     data_dir: &Path,
 ) -> Result<(), String> {
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
@@ -389,6 +403,13 @@ async fn serve(
         .map_err(|e| format!("cannot read the server key: {e}"))?;
     let loaded = seed::ensure_loaded(&db, &ds, &rules, false).await?;
     eprintln!("{loaded}");
+    // Only circles not stored yet: a staff edit outlives restarts and re-imports.
+    let added = server::circles::store::seed(&db, &ds.name, &ds.circles)
+        .await
+        .map_err(|e| format!("cannot store the dataset's circles: {e}"))?;
+    if added > 0 {
+        eprintln!("stored {added} circle(s) of dataset '{}'", ds.name);
+    }
     if server::staff::auth::account_count(&db).await.unwrap_or(0) == 0 {
         // No default account exists, by design: the first one is made on the command line.
         eprintln!(
@@ -434,6 +455,7 @@ async fn serve(
         dataset: Arc::new(ds),
         questionnaire: Arc::new(questionnaire),
         grade_rules: Arc::new(grade_rules),
+        circle_rules: Arc::new(circle_rules),
         security: Arc::new(api::Security {
             server_key,
             trust_proxy: s.trust_proxy,

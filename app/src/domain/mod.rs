@@ -5,6 +5,7 @@
 
 pub mod bbox;
 pub mod circle;
+pub mod circle_edit;
 pub mod cn_coords;
 pub mod grade;
 pub mod merchant;

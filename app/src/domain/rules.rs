@@ -232,6 +232,9 @@ struct RulesFile {
     /// `Rules` goes to the phone map as JSON and must not carry them.
     #[serde(default, rename = "grade")]
     _grade: Option<serde::de::IgnoredAny>,
+    /// Likewise the bounds for circles staff draw (`circle_edit::CircleRules`).
+    #[serde(default, rename = "circles")]
+    _circles: Option<serde::de::IgnoredAny>,
 }
 
 pub(crate) fn line_of(source: &str, offset: usize) -> usize {

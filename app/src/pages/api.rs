@@ -515,6 +515,23 @@ pub struct GradeReport {
     pub outlets_counted: usize,
     pub sample_data: bool,
     pub grade: Grade,
+    /// Files attached to staff entries, by part key, newest first.
+    #[serde(default)]
+    pub attachments: BTreeMap<String, Vec<Attachment>>,
+}
+
+/// A file attached to a staff entry (佐证材料): a PDF or a photo, for staff only.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Attachment {
+    /// "pdf" or "image".
+    pub kind: String,
+    /// As uploaded; shown as text only.
+    pub name: String,
+    pub bytes: u64,
+    pub url: String,
+    pub thumb_url: Option<String>,
+    pub by: String,
+    pub at: String,
 }
 
 pub async fn grade(circle: &str) -> Result<GradeReport, ApiError> {
@@ -607,29 +624,35 @@ struct Entry<'a> {
     evidence: Option<&'a str>,
 }
 
-/// Stores a staff entry ("item.part"); the answer is the grade as it now is.
+/// Stores a staff entry ("item.part"), with a file as evidence if one is chosen; the answer is
+/// the grade as it now is.
 pub async fn save_entry(
     csrf: &str,
     circle: &str,
     key: &str,
-    points: f64,
-    note: &str,
-    evidence: Option<&str>,
+    entry: (f64, &str, Option<&str>),
+    file: Option<web_sys::File>,
 ) -> Result<GradeReport, ApiError> {
-    post(
-        &format!(
-            "/api/staff/circles/{}/grade/entries/{}",
-            seg(circle),
-            seg(key)
-        ),
-        &Entry {
-            points,
-            note,
-            evidence,
-        },
-        Some(csrf),
-    )
-    .await
+    let url = format!(
+        "/api/staff/circles/{}/grade/entries/{}",
+        seg(circle),
+        seg(key)
+    );
+    let (points, note, evidence) = entry;
+    let body = Entry {
+        points,
+        note,
+        evidence,
+    };
+    let Some(file) = file else {
+        return post(&url, &body, Some(csrf)).await;
+    };
+    let form = web_sys::FormData::new().map_err(|_| ApiError::network())?;
+    let json = serde_json::to_string(&body).unwrap_or_default();
+    form.append_with_str("entry", &json)
+        .and_then(|_| form.append_with_blob_and_filename("attachment", &file, &file.name()))
+        .map_err(|_| ApiError::network())?;
+    post_form(&url, form, Auth::Csrf(csrf)).await
 }
 
 #[derive(Serialize)]

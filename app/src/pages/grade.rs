@@ -5,7 +5,8 @@
 //! (city tier, outlet census), recording the day's grade and the history. It prints on A4.
 
 use super::api::{
-    self, CategoryPresence, CircleShape, Evaluation, GradeReport, ItemScore, PartKind, PartScore,
+    self, Attachment, CategoryPresence, CircleShape, Evaluation, GradeReport, ItemScore, PartKind,
+    PartScore,
 };
 use super::load::{load, Loaded};
 use super::shell::{Failed, Loading};
@@ -32,6 +33,22 @@ pub fn GradePage(staff: Staff, circle: String) -> impl IntoView {
     };
     read_report();
     read_history();
+    // The worst gap opens by itself the first time, so the page (and the printed report) shows
+    // a gap map without a tap; closed by staff, it stays closed.
+    let opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        if opened.get_value() {
+            return;
+        }
+        report.with(|r| {
+            if let Some(Ok(r)) = r {
+                opened.set_value(true);
+                if chosen.get_untracked().is_none() {
+                    chosen.set(r.grade.facilities.worst_gap().map(|c| c.code.clone()));
+                }
+            }
+        });
+    });
     {
         let c = id.get_value();
         load(shape, async move { api::circle_shape(&c).await });
@@ -135,6 +152,11 @@ fn Facilities(
             .collect_view()
     };
     let (basic, quality) = (rows("basic"), rows("quality"));
+    let names: Vec<(String, String)> = f
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), pick(&c.name_zh, &c.name_en).to_string()))
+        .collect();
     let min = f.min_origin_percent;
     let basic_line = {
         let (p, m, n, t) = (
@@ -170,7 +192,13 @@ fn Facilities(
             <ul class="presence-list">{basic}</ul>
             <h3>{quality_line}</h3>
             <ul class="presence-list">{quality}</ul>
-            {move || chosen.get().map(|code| view! { <GapPanel circle=circle.clone() code shape chosen /> })}
+            {move || chosen.get().map(|code| {
+                let name = names
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or_else(|| code.clone(), |(_, n)| n.clone());
+                view! { <GapPanel circle=circle.clone() code name shape chosen /> }
+            })}
         </section>
     }
 }
@@ -214,6 +242,7 @@ fn CategoryRow(c: CategoryPresence, chosen: RwSignal<Option<String>>) -> impl In
 fn GapPanel(
     circle: String,
     code: String,
+    name: String,
     shape: Loaded<Option<CircleShape>>,
     chosen: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -224,11 +253,12 @@ fn GapPanel(
     }
     view! {
         <div class="gap-panel" data-testid="gap-panel" role="region" aria-label=tr("缺口与补建建议", "Gaps and where to add")>
-            <p class="gap-close no-print">
-                <button class="link-button" type="button" on:click=move |_| chosen.set(None)>
+            <div class="gap-head">
+                <h3 data-testid="gap-title">{trf!("缺口：{name}", "Gaps: {name}")}</h3>
+                <button class="link-button no-print" type="button" on:click=move |_| chosen.set(None)>
                     {tr("收起", "Close")}
                 </button>
-            </p>
+            </div>
             {move || match gaps.get() {
                 None => view! { <Loading text=tr("正在计算缺口…", "Computing the gaps…") /> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert">{e.text()}</p> }.into_any(),
@@ -345,12 +375,13 @@ fn Service(
 ) -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     let circle = StoredValue::new(circle);
+    let files = StoredValue::new(report.attachments);
     let items = report
         .grade
         .service
         .items
         .into_iter()
-        .map(|it| view! { <ItemBlock it staff circle=circle.get_value() editing on_saved /> })
+        .map(|it| view! { <ItemBlock it staff circle=circle.get_value() editing files on_saved /> })
         .collect_view();
     view! {
         <section class="card grade-table service-table" data-testid="service">
@@ -366,6 +397,7 @@ fn ItemBlock(
     staff: Staff,
     circle: String,
     editing: RwSignal<Option<String>>,
+    files: StoredValue<std::collections::BTreeMap<String, Vec<Attachment>>>,
     on_saved: impl Fn(GradeReport) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let title = format!(
@@ -378,7 +410,10 @@ fn ItemBlock(
     let parts = it
         .parts
         .into_iter()
-        .map(|p| view! { <PartRow p staff circle=circle.clone() editing on_saved /> })
+        .map(|p| {
+            let attached = files.with_value(|f| f.get(&p.key).cloned().unwrap_or_default());
+            view! { <PartRow p staff circle=circle.clone() editing attached on_saved /> }
+        })
         .collect_view();
     view! {
         <div class="grade-item" data-testid=format!("item-{}", it.code)>
@@ -394,6 +429,7 @@ fn PartRow(
     staff: Staff,
     circle: String,
     editing: RwSignal<Option<String>>,
+    attached: Vec<Attachment>,
     on_saved: impl Fn(GradeReport) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let key = p.key.clone();
@@ -416,6 +452,7 @@ fn PartRow(
             // The rule's text says where the points come from (社区录入, 按网点数据计算, 满意度调查).
             <p class="small">{pick(&p.rule_zh, &p.rule_en).to_string()}</p>
             <p class="part-evidence" data-testid="part-evidence">{pick(&p.evidence_zh, &p.evidence_en).to_string()}</p>
+            {(!attached.is_empty()).then(|| view! { <AttachmentList files=attached /> })}
             {is_staff.then(|| view! {
                 <button class="button secondary small-button no-print" type="button"
                     data-testid="edit-part"
@@ -448,6 +485,59 @@ fn field_value(id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The server's limit for one attachment (`grade::evidence::FILE_LIMIT`), told before upload.
+const ATTACHMENT_LIMIT_MB: f64 = 10.0;
+
+/// The file chosen in a file input, if any.
+fn chosen_file(id: &str) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?
+        .files()?
+        .get(0)
+}
+
+/// "1.2 MB", "85 KB".
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// The files attached to a part, each opening in a new tab (staff only); printed as a list.
+#[component]
+fn AttachmentList(files: Vec<Attachment>) -> impl IntoView {
+    let rows = files
+        .into_iter()
+        .map(|a| {
+            let kind = if a.kind == "pdf" {
+                tr("PDF", "PDF")
+            } else {
+                tr("照片", "Photo")
+            };
+            let day = a.at.get(..10).unwrap_or(&a.at).to_string();
+            let meta = format!("{kind} · {} · {} · {day}", size_text(a.bytes), a.by);
+            view! {
+                <li class="attachment">
+                    {a.thumb_url.map(|t| view! { <img class="attachment-thumb" src=t alt="" loading="lazy" /> })}
+                    <a href=a.url target="_blank" rel="noopener" data-testid="attachment-link">{a.name}</a>
+                    <span class="small">{meta}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="attachments" data-testid="attachments">
+            <p class="small attachments-title">{tr("佐证文件", "Evidence files")}</p>
+            <ul>{rows}</ul>
+        </div>
+    }
+}
+
 #[component]
 fn EntryForm(
     part: String,
@@ -471,12 +561,22 @@ fn EntryForm(
                 }
             };
             let (note, evidence) = (field_value("entry-note"), field_value("entry-evidence"));
+            let file = chosen_file("entry-file");
+            if let Some(f) = &file {
+                if f.size() > ATTACHMENT_LIMIT_MB * 1024.0 * 1024.0 {
+                    error.set(Some(trf!(
+                        "文件太大了（上限 {ATTACHMENT_LIMIT_MB} MB），请压缩或分成几份后上传",
+                        "The file is too large (limit {ATTACHMENT_LIMIT_MB} MB)"
+                    )));
+                    return;
+                }
+            }
             let (csrf, c, k) = (staff.csrf(), circle.clone(), part.clone());
             busy.set(true);
             spawn_local(async move {
                 let ev = evidence.trim();
                 let ev = (!ev.is_empty()).then_some(ev);
-                match api::save_entry(&csrf, &c, &k, points, &note, ev).await {
+                match api::save_entry(&csrf, &c, &k, (points, &note, ev), file).await {
                     Ok(r) => {
                         editing.set(None);
                         on_saved(r);
@@ -495,6 +595,13 @@ fn EntryForm(
             <textarea id="entry-note" class="field" rows="3" maxlength="500"></textarea>
             <label class="field-label" for="entry-evidence">{tr("佐证材料（文件名或编号，可不填）", "Evidence (file name or reference, optional)")}</label>
             <input id="entry-evidence" class="field" type="text" maxlength="300" />
+            <label class="field-label" for="entry-file">{tr("上传佐证文件（PDF 或照片，可不选）", "Attach a file (PDF or photo, optional)")}</label>
+            <input id="entry-file" class="field file-field" type="file" data-testid="entry-file"
+                accept="application/pdf,.pdf,image/jpeg,image/png,image/webp" aria-describedby="entry-file-hint" />
+            <p class="small" id="entry-file-hint">{trf!(
+                "最大 {ATTACHMENT_LIMIT_MB} MB；照片会去除拍摄位置等信息。仅工作人员可查看。",
+                "Up to {ATTACHMENT_LIMIT_MB} MB; photos lose their location data. Staff only."
+            )}</p>
             {move || error.get().map(|e| view! { <p class="step-error" role="alert" data-testid="entry-error">{e}</p> })}
             <p class="actions">
                 <button class="button primary" type="submit" data-testid="save-entry" disabled=move || busy.get()>

@@ -287,6 +287,15 @@ fn Dashboard(staff: Staff, session: Session, sheet: RwSignal<Option<Sheet>>) -> 
                     {tr("退出登录", "Log out")}
                 </button>
             </p>
+            // The other staff pages (the desk bundle).
+            <nav class="staff-nav" aria-label=tr("其他工作", "Other work")>
+                <a class="button secondary" href="/staff/registrations" data-testid="nav-registrations">
+                    {tr("商户入驻审核", "Review shop registrations")}
+                </a>
+                <a class="button secondary" href="/staff/circles" data-testid="nav-circles">
+                    {tr("生活圈范围", "Circle boundaries")}
+                </a>
+            </nav>
         </header>
         {move || match circles.get() {
             None => view! { <Loading text=tr("正在读取生活圈…", "Loading circles…") /> }.into_any(),

@@ -34,6 +34,14 @@ pub struct RingShape<'a> {
     pub top: Option<[f64; 2]>,
 }
 
+/// What tells a drawn ring from another: its minutes and a hash of its shape.
+fn ring_key(r: &RingShape) -> (u32, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    r.geojson.hash(&mut h);
+    (r.minutes, h.finish())
+}
+
 /// (stroke opacity, fill opacity, dash) by a ring's rank: 0 = the smallest.
 fn ring_look(rank: usize) -> (f64, f64, Option<&'static str>) {
     match rank {
@@ -52,6 +60,8 @@ pub struct MapView {
     basemap: Rc<RefCell<Option<Rc<Basemap>>>>,
     rings: LayerGroup,
     ring_labels: LayerGroup,
+    /// The rings drawn now, smallest first (`ring_key`).
+    drawn_rings: RefCell<Vec<(u32, u64)>>,
     ring_renderer: Svg,
     gaps: LayerGroup,
     gap_renderer: Svg,
@@ -222,6 +232,7 @@ impl MapView {
             basemap,
             rings,
             ring_labels,
+            drawn_rings: RefCell::new(Vec::new()),
             ring_renderer,
             gaps,
             gap_renderer,
@@ -234,24 +245,26 @@ impl MapView {
         }
     }
 
-    /// The Leaflet map itself, for a page's own layers (the merchant form's draggable pin).
-    pub fn leaflet(&self) -> &Map {
-        &self.map
-    }
-
-    /// Replaces the walking rings (any order; drawn largest first so the nearer ones are on
-    /// top). Each is an SVG path with classes `isochrone-ring isochrone-<minutes>`.
+    /// Replaces the walking rings (any order; the nearer ones are drawn on top). Each is an
+    /// SVG path with classes `isochrone-ring isochrone-<minutes>`. The page adds the rings one
+    /// task at a time, smallest first: rings already drawn stay, only the new ones are added.
     pub fn set_rings(&self, rings: &[RingShape]) {
-        self.rings.clear_layers();
-        self.ring_labels.clear_layers();
         let mut order: Vec<&RingShape> = rings.iter().collect();
-        order.sort_by_key(|r| std::cmp::Reverse(r.minutes));
-        let count = order.len();
-        for (i, ring) in order.into_iter().enumerate() {
+        order.sort_by_key(|r| r.minutes);
+        let keys: Vec<(u32, u64)> = order.iter().map(|r| ring_key(r)).collect();
+        let mut drawn = self.drawn_rings.borrow_mut();
+        let from = if keys.starts_with(&drawn) {
+            drawn.len()
+        } else {
+            self.rings.clear_layers();
+            self.ring_labels.clear_layers();
+            0
+        };
+        for (rank, ring) in order.into_iter().enumerate().skip(from) {
             let Ok(geometry) = js_sys::JSON::parse(ring.geojson) else {
                 continue;
             };
-            let (stroke, fill, dash) = ring_look(count - 1 - i);
+            let (stroke, fill, dash) = ring_look(rank);
             let mut style = vec![
                 ("color", RING_COLOR.into()),
                 ("weight", 2.5.into()),
@@ -277,6 +290,10 @@ impl MapView {
                 ]),
             );
             layer.add_to_layer_group(&self.rings);
+            // Larger rings under the nearer ones (L.GeoJSON is a FeatureGroup in Leaflet).
+            layer
+                .unchecked_ref::<leaflet::FeatureGroup>()
+                .bring_to_back();
             if let Some([lon, lat]) = ring.top {
                 let icon = DivIconOptions::new();
                 icon.set_class_name("ring-label-icon".into());
@@ -296,6 +313,7 @@ impl MapView {
                     .add_to_layer_group(&self.ring_labels);
             }
         }
+        *drawn = keys;
     }
 
     /// Replaces the coverage gaps (a GeoJSON FeatureCollection of LineStrings, or none): bold,
@@ -374,6 +392,11 @@ impl MapView {
             opts.set_attribution(a.to_string());
         }
         TileLayer::new_options(url, &opts).add_to(&self.map);
+    }
+
+    /// The Leaflet map itself, for a page that draws its own layers (the circle editor).
+    pub fn leaflet(&self) -> &Map {
+        &self.map
     }
 
     /// Draws the bundled basemap (parsed GeoJSON) once, slice by slice; `on_done` runs when it

@@ -5,8 +5,8 @@
 //! Data flow: five small API calls (config, rules, circles, outlets, the prebuilt walk graph)
 //! and the basemap load in parallel; the device position is asked for once. The URL holds the
 //! view, chip, walking minutes and origin; everything shown derives from those signals. Each
-//! origin costs one search in Wasm (`walking::WalkNet::query`): every outlet's walk and the
-//! rings. Without the graph the map still works, with "步行距离未知". With one category chosen,
+//! origin costs one search in Wasm (`walking::WalkNet::meters`): every outlet's walk; then the
+//! rings, each in a task of its own (`ring_of`). Without the graph the map still works, with "步行距离未知". With one category chosen,
 //! its coverage gaps can be drawn too (`gaps::GapView`, one multi-source search in Wasm).
 
 pub mod api;
@@ -265,6 +265,10 @@ fn App() -> impl IntoView {
     let walk = RwSignal::new_local(WalkState::Loading);
     let origin = RwSignal::new(None::<Origin>);
     let walks = RwSignal::new(None::<Arc<Walks>>);
+    // The walking rings around the origin, smallest first, added one task at a time (apart
+    // from `walks`, so each ring does not rebuild the list).
+    let rings = RwSignal::new(Vec::<walking::Ring>::new());
+    let rings_due = StoredValue::new(0usize);
     let last_query_ms = StoredValue::new(0.0f64);
     let located = RwSignal::new(None::<Located>);
     let want_device = StoredValue::new(false);
@@ -303,7 +307,8 @@ fn App() -> impl IntoView {
         });
         walk.set(WalkState::Ready(net, d));
     };
-    // In three tasks (decode, index, snap the outlets), each short enough not to hold up a tap.
+    // In three tasks (decode, index, snap the outlets), each short enough not to hold up a tap,
+    // and a fourth for what walking being ready sets off.
     let build_walk = move |d: Arc<Data>| {
         let built_for_this = walk.with_untracked(|w| match w {
             WalkState::Ready(_, for_data) => Arc::ptr_eq(for_data, &d),
@@ -357,7 +362,9 @@ fn App() -> impl IntoView {
                             index_ms,
                             snaps_ms,
                         };
-                        install(net, d);
+                        // What follows from walking being ready (the origin, the walks, the
+                        // list) in the task after the snapping.
+                        set_timeout(move || install(net, d), Duration::ZERO);
                     },
                     Duration::ZERO,
                 );
@@ -534,17 +541,37 @@ fn App() -> impl IntoView {
         };
         let limits: Vec<(u32, f32)> = minutes.iter().map(|&m| (m, limit_m(m, speed))).collect();
         // In its own task, apart from building the net and drawing: short tasks keep taps quick.
-        // A newer origin or speed by then makes this one moot.
+        // Then each ring in a task of its own (a ring's polygon is the costly part). A newer
+        // origin or speed by then makes the rest moot.
+        let current = move || {
+            origin.get_untracked() == Some(o) && speed_signal.get_untracked() == Some(speed)
+        };
         set_timeout(
             move || {
-                if origin.get_untracked() != Some(o) || speed_signal.get_untracked() != Some(speed)
-                {
+                if !current() {
                     return;
                 }
                 let t0 = api::now_ms();
-                let w = net.query(&o.snap, &limits, buffer);
+                let meters = net.meters(&o.snap);
                 last_query_ms.set_value(api::now_ms() - t0);
-                walks.set(Some(Arc::new(w)));
+                rings_due.set_value(limits.len());
+                rings.set(Vec::new());
+                walks.set(Some(Arc::new(Walks { meters })));
+                for &(m, limit) in &limits {
+                    let net = net.clone();
+                    set_timeout(
+                        move || {
+                            if !current() {
+                                return;
+                            }
+                            let t0 = api::now_ms();
+                            let ring = net.ring_of(&o.snap, m, limit, buffer);
+                            last_query_ms.update_value(|t| *t += api::now_ms() - t0);
+                            rings.update(|r| r.push(ring));
+                        },
+                        Duration::ZERO,
+                    );
+                }
             },
             Duration::ZERO,
         );
@@ -788,19 +815,20 @@ fn App() -> impl IntoView {
         }
     };
 
+    // Set once the map is being made (it is handed to `map_view` a task later).
+    let map_made = StoredValue::new(false);
     Effect::new(move |_| {
         let (Some(el), Some(d)) = (map_ref.get(), ready_data()) else {
             return;
         };
-        if map_view.with_untracked(Option::is_some) {
+        if map_made.get_value() {
             return;
         }
-        // The map in a task of its own, after the page around it has been drawn.
+        map_made.set_value(true);
+        // The map in a task of its own, after the page around it has been drawn; what draws on
+        // it (markers, rings) starts in the task after that, so neither is long on a slow phone.
         set_timeout(
             move || {
-                if map_view.with_untracked(Option::is_some) {
-                    return;
-                }
                 let mv = MapView::new(
                     &el,
                     d.circle.as_ref(),
@@ -814,7 +842,8 @@ fn App() -> impl IntoView {
                     mv.add_tiles(url, d.config.tile_attribution.as_deref());
                     basemap_drawn.set(true);
                 }
-                map_view.set(Some(Rc::new(mv)));
+                let mv = Rc::new(mv);
+                set_timeout(move || map_view.set(Some(mv)), Duration::ZERO);
             },
             Duration::ZERO,
         );
@@ -867,10 +896,9 @@ fn App() -> impl IntoView {
     Effect::new(move |_| {
         let Some(mv) = map_view.get() else { return };
         let o = origin.get();
-        walks.with(|w| {
-            let shapes: Vec<RingShape> = w
+        rings.with(|rs| {
+            let shapes: Vec<RingShape> = rs
                 .iter()
-                .flat_map(|w| w.rings.iter())
                 .map(|r| RingShape {
                     minutes: r.minutes,
                     geojson: &r.geojson,
@@ -879,7 +907,7 @@ fn App() -> impl IntoView {
                 .collect();
             mv.set_rings(&shapes);
             mv.set_origin(o.map(|o| (o.point, o.kind.pin(), o.kind.code())));
-            if w.is_some() {
+            if walks.with(Option::is_some) && rs.len() == rings_due.get_value() {
                 rings_drawn.set(true);
             }
         });
@@ -1093,11 +1121,8 @@ fn App() -> impl IntoView {
         kind.notice().map(str::to_string)
     });
     let ring_minutes = Signal::derive(move || {
-        walks.with(|w| {
-            let mut m: Vec<u32> = w
-                .iter()
-                .flat_map(|w| w.rings.iter().map(|r| r.minutes))
-                .collect();
+        rings.with(|rs| {
+            let mut m: Vec<u32> = rs.iter().map(|r| r.minutes).collect();
             m.sort_unstable();
             m
         })

@@ -44,11 +44,10 @@ pub struct WalkNet {
     pub stats: LoadStats,
 }
 
-/// One query's answer: metres per outlet (infinite when unknown) and the rings.
+/// The walks from one origin: metres per outlet (infinite when unknown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Walks {
     pub meters: Vec<f32>,
-    pub rings: Vec<Ring>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,29 +131,42 @@ impl WalkNet {
         self.index.snap(self.graph, lonlat, max_m)
     }
 
-    /// The walk from `origin` to every outlet, and one ring per `(minutes, metres)` limit.
-    pub fn query(&self, origin: &Snap, rings: &[(u32, f32)], buffer_m: f64) -> Walks {
+    /// The walk from `origin` to every outlet (metres; infinite when unknown).
+    pub fn meters(&self, origin: &Snap) -> Vec<f32> {
         let mut search = self.search.borrow_mut();
         // Unbounded: a few thousand nodes cost well under a millisecond, and every outlet gets a
         // time, not only those inside the largest ring.
         search.run(&origin.sources(self.graph), f32::INFINITY);
-        let meters = self
-            .outlet_snaps
+        self.outlet_snaps
             .iter()
             .map(|s| s.map_or(f32::INFINITY, |s| s.walk_from(&search, Some(origin))))
-            .collect();
+            .collect()
+    }
+
+    /// One walking ring: the streets within `limit` metres of `origin`, buffered. Its own
+    /// search (bounded by the limit, well under a millisecond), so the page can draw each ring
+    /// in a task of its own: the polygon is the costly part.
+    pub fn ring_of(&self, origin: &Snap, minutes: u32, limit: f32, buffer_m: f64) -> Ring {
+        let mut search = self.search.borrow_mut();
+        search.run(&origin.sources(self.graph), limit);
+        let poly = self.ring(&search, origin, limit, buffer_m);
+        Ring {
+            minutes,
+            geojson: multipolygon_geojson(&poly),
+            top: northernmost(&poly),
+        }
+    }
+
+    /// The walk to every outlet and one ring per `(minutes, metres)` limit, in one go (the
+    /// page runs these steps in tasks of their own).
+    #[cfg(test)]
+    pub fn query(&self, origin: &Snap, rings: &[(u32, f32)], buffer_m: f64) -> (Walks, Vec<Ring>) {
+        let meters = self.meters(origin);
         let rings = rings
             .iter()
-            .map(|&(minutes, limit)| {
-                let poly = self.ring(&search, origin, limit, buffer_m);
-                Ring {
-                    minutes,
-                    geojson: multipolygon_geojson(&poly),
-                    top: northernmost(&poly),
-                }
-            })
+            .map(|&(minutes, limit)| self.ring_of(origin, minutes, limit, buffer_m))
             .collect();
-        Walks { meters, rings }
+        (Walks { meters }, rings)
     }
 
     /// The coverage gaps of one category: the streets farther than `limit` metres from every
@@ -356,14 +368,21 @@ mod tests {
         let net = WalkNet::build(&bytes, &[], 300.0, || 0.0).unwrap();
         let origin = net.snap(net.graph.lonlat(0), 300.0).unwrap();
         let speed = 1.25;
-        let walks = net.query(
+        let (walks, rings) = net.query(
             &origin,
             &[(5, limit_m(5, speed)), (10, limit_m(10, speed))],
             40.0,
         );
         assert!(walks.meters.is_empty());
-        assert_eq!(walks.rings.len(), 2);
-        assert!(walks.rings[1].geojson.len() > walks.rings[0].geojson.len());
+        assert_eq!(rings.len(), 2);
+        assert!(rings[1].geojson.len() > rings[0].geojson.len());
+        // A ring from its own bounded search is the ring from the unbounded one.
+        let unbounded = {
+            let mut search = net.search.borrow_mut();
+            search.run(&origin.sources(net.graph), f32::INFINITY);
+            multipolygon_geojson(&net.ring(&search, &origin, limit_m(10, speed), 40.0))
+        };
+        assert_eq!(rings[1].geojson, unbounded);
         assert!(net.bench_search(&origin, 1125.0) > 10);
         assert!(net.bench_load(|| 0.0).iter().all(|t| *t == 0.0));
         assert!(net.bench_isochrone(&origin, &[1125.0], 40.0) > 10);

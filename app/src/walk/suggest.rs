@@ -2,9 +2,11 @@
 //! each pick is the candidate street node within the walking limit of the most origins not yet
 //! served; the origins it serves then count as served for the next pick.
 //!
-//! Walking is symmetric, so "origin u is within the limit of candidate k" is one search from u.
-//! Each unserved origin adds one to every node its search reaches; a pick's origins take their
-//! one back. That is one search per origin in all, not one per candidate per pick.
+//! Candidates are the circle's street nodes thinned to one per grid cell (`thin`): a place a
+//! few dozen metres along the street serves nearly the same origins, and a circle of a few
+//! thousand street nodes then costs a few hundred searches, not thousands. One search per
+//! candidate (walking is symmetric: what a candidate reaches is what reaches it) gives the
+//! origins it would serve; every pick after that only counts.
 
 use super::{Graph, Search};
 
@@ -33,58 +35,81 @@ pub fn suggest(
 ) -> Vec<Suggestion> {
     assert_eq!(origins.len(), served.len());
     let mut served = served.to_vec();
-    let mut gain = vec![0u32; graph.node_count()];
-    let mut search = Search::new(graph);
-    let reach = |origin: u32, search: &mut Search, gain: &mut [u32], add: bool| {
-        search.run(&[(origin, 0.0)], limit_m);
-        for &n in search.reached() {
-            if add {
-                gain[n as usize] += 1;
-            } else {
-                gain[n as usize] -= 1;
-            }
-        }
-    };
+    // Origin index by node (`u32::MAX`: not an origin).
+    let mut origin_at = vec![u32::MAX; graph.node_count()];
     for (i, &o) in origins.iter().enumerate() {
-        if !served[i] {
-            reach(o, &mut search, &mut gain, true);
-        }
+        origin_at[o as usize] = i as u32;
     }
+    let mut search = Search::new(graph);
+    let mut candidates: Vec<u32> = candidates.to_vec();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let reaches: Vec<Vec<u32>> = candidates
+        .iter()
+        .map(|&c| {
+            search.run(&[(c, 0.0)], limit_m);
+            search
+                .reached()
+                .iter()
+                .map(|&n| origin_at[n as usize])
+                .filter(|&i| i != u32::MAX)
+                .collect()
+        })
+        .collect();
+    let gain = |reach: &[u32], served: &[bool]| -> u32 {
+        reach.iter().filter(|&&i| !served[i as usize]).count() as u32
+    };
     let mut out = Vec::new();
     let mut served_n = served.iter().filter(|&&s| s).count() as u32;
     for _ in 0..picks {
-        let Some(&best) = candidates
-            .iter()
-            .max_by_key(|&&c| (gain[c as usize], std::cmp::Reverse(c)))
-        else {
+        // The first of the best: candidates are in node order.
+        let mut best: Option<(usize, u32)> = None;
+        for (k, reach) in reaches.iter().enumerate() {
+            let g = gain(reach, &served);
+            if best.is_none_or(|(_, b)| g > b) {
+                best = Some((k, g));
+            }
+        }
+        let Some((k, gained)) = best.filter(|&(_, g)| g > 0) else {
             break;
         };
-        let gained = gain[best as usize];
-        if gained == 0 {
-            break;
-        }
-        // The origins the pick serves: those within the limit of it.
-        search.run(&[(best, 0.0)], limit_m);
-        let newly: Vec<usize> = origins
-            .iter()
-            .enumerate()
-            .filter(|&(i, &o)| !served[i] && search.dist(o).is_some())
-            .map(|(i, _)| i)
-            .collect();
-        debug_assert_eq!(newly.len() as u32, gained);
-        for i in newly {
-            served[i] = true;
-            reach(origins[i], &mut search, &mut gain, false);
+        for &i in &reaches[k] {
+            served[i as usize] = true;
         }
         served_n += gained;
         out.push(Suggestion {
-            node: best,
-            lonlat: graph.lonlat(best),
+            node: candidates[k],
+            lonlat: graph.lonlat(candidates[k]),
             gained,
             served_after: served_n,
         });
     }
     out
+}
+
+/// The nodes thinned to one per square cell of `cell_m` metres (the lowest-numbered node of
+/// each cell), in node order.
+pub fn thin(graph: &Graph, nodes: &[u32], cell_m: f64) -> Vec<u32> {
+    let Some(&first) = nodes.first() else {
+        return Vec::new();
+    };
+    // Metres per degree near the nodes: plenty exact for a cell a few dozen metres wide.
+    let lat0 = graph.lonlat(first)[1].to_radians();
+    let (per_lon, per_lat) = (111_320.0 * lat0.cos(), 110_574.0);
+    let mut sorted = nodes.to_vec();
+    sorted.sort_unstable();
+    let mut seen = std::collections::HashSet::new();
+    sorted
+        .into_iter()
+        .filter(|&n| {
+            let [lon, lat] = graph.lonlat(n);
+            let cell = (
+                (lon * per_lon / cell_m).floor() as i64,
+                (lat * per_lat / cell_m).floor() as i64,
+            );
+            seen.insert(cell)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,12 +128,19 @@ mod tests {
     }
 
     /// Checks every pick against a brute-force evaluation of every candidate.
-    fn check_against_brute_force(g: &Graph, origins: &[u32], served: &[bool], limit: f32) {
-        let picks = suggest(g, origins, served, origins, limit, 3);
+    fn check_against_brute_force(
+        g: &Graph,
+        origins: &[u32],
+        served: &[bool],
+        candidates: &[u32],
+        limit: f32,
+    ) {
+        let picks = suggest(g, origins, served, candidates, limit, 3);
         assert!(!picks.is_empty());
         let mut served = served.to_vec();
         for p in &picks {
-            let best = origins
+            assert!(candidates.contains(&p.node));
+            let best = candidates
                 .iter()
                 .map(|&k| brute_gain(g, origins, &served, k, limit))
                 .max()
@@ -141,7 +173,7 @@ mod tests {
         assert_eq!(picks[2].gained, 2);
         assert_eq!(picks[2].served_after, 21);
         assert_eq!(picks.len(), 3);
-        check_against_brute_force(&g, &origins, &served, 350.0);
+        check_against_brute_force(&g, &origins, &served, &origins, 350.0);
     }
 
     #[test]
@@ -166,6 +198,31 @@ mod tests {
         s.run(&sources, 450.0);
         let served: Vec<bool> = origins.iter().map(|&o| s.dist(o).is_some()).collect();
         assert!(served.iter().any(|&x| !x) && served.iter().any(|&x| x));
-        check_against_brute_force(&g, &origins, &served, 450.0);
+        check_against_brute_force(&g, &origins, &served, &origins, 450.0);
+        // Thinned candidates, as the server uses them: fewer, and still the best among them.
+        let candidates = thin(&g, &origins, 50.0);
+        assert!(
+            candidates.len() * 10 < origins.len() * 6,
+            "{} of {}",
+            candidates.len(),
+            origins.len()
+        );
+        check_against_brute_force(&g, &origins, &served, &candidates, 450.0);
+        // With every origin unserved (a category the circle lacks entirely).
+        let none = vec![false; origins.len()];
+        check_against_brute_force(&g, &origins, &none, &candidates, 450.0);
+    }
+
+    #[test]
+    fn thinning_keeps_one_node_per_cell() {
+        // 21 × 21 nodes 100 m apart: cells of 250 m hold 2 or 3 nodes a side.
+        let g = Graph::grid(21, 21, 100.0);
+        let all: Vec<u32> = (0..g.node_count() as u32).collect();
+        let kept = thin(&g, &all, 250.0);
+        assert!(kept.len() < all.len() / 4, "{} kept", kept.len());
+        assert!(kept.len() >= 64, "{} kept", kept.len());
+        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(thin(&g, &all, 1.0).len(), all.len());
+        assert!(thin(&g, &[], 50.0).is_empty());
     }
 }

@@ -39,7 +39,7 @@ pub async fn grade_csv(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let r = handlers::report(&s, circle).await?;
     let g = &r.grade;
     let mut out = String::from(BOM);
@@ -153,7 +153,7 @@ pub async fn grade_csv(
 
 /// The circle's approved outlets (inside its boundary).
 async fn circle_outlets(s: &AppState, id: &str) -> Result<(String, Vec<StoredOutlet>), ApiError> {
-    let circle = find_circle(s, id)?;
+    let circle = &find_circle(s, id).await?;
     let all = db::list_outlets(&s.db, &s.dataset.name, &OutletFilter::default())
         .await
         .map_err(ApiError::storage)?;
@@ -252,7 +252,7 @@ pub async fn gaps_csv(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let r = handlers::report(&s, circle).await?;
     let mut out = String::from(BOM);
     push_row(

@@ -15,9 +15,6 @@ use axum::Json;
 use geo::{Contains, Point};
 use serde_json::{json, Value};
 
-/// Suggestions per request: a staff page shows the first few.
-const PICKS: usize = 3;
-
 /// A share as a percentage with one decimal, rounded down (an honest "at least").
 fn percent(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| (part as u64 * 1000 / whole as u64) as f64 / 10.0)
@@ -28,7 +25,7 @@ pub async fn gaps(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?.clone();
+    let circle = find_circle(&s, &id).await?;
     let p = Params::parse(q.as_deref(), &["category"])?;
     let categories = p.categories(&s.rules)?;
     let [code] = categories.as_slice() else {
@@ -49,7 +46,7 @@ pub async fn gaps(
     )
     .await
     .map_err(ApiError::storage)?;
-    let (walk, rules) = (s.walk.clone(), s.rules.clone());
+    let (walk, rules, grade_rules) = (s.walk.clone(), s.rules.clone(), s.grade_rules.clone());
     let body = tokio::task::spawn_blocking(move || {
         let g = &walk.graph;
         let area = facts::boundary(&circle);
@@ -61,7 +58,9 @@ pub async fn gaps(
         let served = facts::served(&walk, &mut search, &snaps, &origins, limit);
         let n = origins.len() as u32;
         let unserved = served.iter().filter(|&&x| !x).count() as u32;
-        let picks = suggest::suggest(g, &origins, &served, &origins, limit, PICKS);
+        let sg = &grade_rules.suggestions;
+        let candidates = suggest::thin(g, &origins, sg.candidate_cell_m);
+        let picks = suggest::suggest(g, &origins, &served, &candidates, limit, sg.picks);
         let name = rules.category(&code).map_or(code.clone(), |c| c.name_zh.clone());
         let suggestions: Vec<Value> = picks
             .iter()

@@ -3,7 +3,7 @@
 //! `/api/staff/circles/{id}/grade/…` (an item's entry, the circle's settings, recording today's
 //! grade).
 
-use super::{facts, store};
+use super::{evidence, facts, store};
 use crate::api::AppState;
 use crate::db::{self, OutletFilter};
 use crate::error::ApiError;
@@ -15,12 +15,13 @@ use app::domain::grade::{
 };
 use app::domain::survey::Indicators;
 use app::domain::{Circle, Outlet, OutletSource};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// A circle's grade as computed now, with what it was computed from.
 #[derive(Debug, Serialize)]
@@ -38,12 +39,15 @@ pub struct Report {
     /// The survey round items 2 and 3 come from (the newest), if any.
     pub survey_round: Option<survey::RoundInfo>,
     pub grade: Grade,
+    /// Files attached to staff entries (佐证材料), by part key, newest first.
+    pub attachments: BTreeMap<String, Vec<store::Attachment>>,
 }
 
 /// Gathers the facts and scores them.
 pub async fn report(s: &AppState, circle: &Circle) -> Result<Report, ApiError> {
     let settings = store::settings(&s.db, &s.dataset.name, &circle.id).await?;
     let staff = store::entries(&s.db, &s.dataset.name, &circle.id).await?;
+    let attachments = store::attachments(&s.db, &s.dataset.name, &circle.id).await?;
     let outlets = db::list_outlets(&s.db, &s.dataset.name, &OutletFilter::default())
         .await
         .map_err(ApiError::storage)?;
@@ -88,6 +92,7 @@ pub async fn report(s: &AppState, circle: &Circle) -> Result<Report, ApiError> {
         sample_data,
         survey_round,
         grade,
+        attachments,
     })
 }
 
@@ -119,7 +124,7 @@ pub async fn grade(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     Ok(Json(report(&s, circle).await?))
 }
 
@@ -127,7 +132,7 @@ pub async fn history(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let rows = store::evaluations(&s.db, &s.dataset.name, &circle.id).await?;
     Ok(Json(
         json!({ "circle": CircleRef::from(circle), "evaluations": rows }),
@@ -166,14 +171,16 @@ fn to_tenths(points: f64) -> Result<Points, ApiError> {
 }
 
 /// `POST /api/staff/circles/{id}/grade/entries/{part}` (part "item.part", e.g.
-/// "harmony.harmony"): stores the entry and answers with the grade as it now is.
+/// "harmony.harmony"): stores the entry — JSON, or multipart with an `entry` JSON part and an
+/// `attachment` file (`evidence`) — and answers with the grade as it now is.
 pub async fn put_entry(
     State(s): State<AppState>,
     staff: Staff,
     Path((id, part)): Path<(String, String)>,
-    JsonBody(body): JsonBody<EntryBody>,
+    req: Request,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
+    let (body, upload) = evidence::read_entry::<EntryBody>(&s, req).await?;
     let entry = StaffEntry {
         points: to_tenths(body.points)?,
         note: body.note.trim().to_string(),
@@ -187,15 +194,32 @@ pub async fn put_entry(
         let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
         ApiError::bad_request("invalid_entry", zh.to_string(), en.to_string())
     })?;
+    // The file is checked only once the entry is valid, and staged on disk until the commit.
+    let mut prepared = match upload {
+        Some(u) => Some(
+            tokio::task::spawn_blocking(move || evidence::prepare(u))
+                .await
+                .map_err(|e| ApiError::internal(e.to_string()))??,
+        ),
+        None => None,
+    };
+    let staged = match prepared.as_mut() {
+        Some(p) => Some(evidence::Staged::write(&s.uploads, p).await?),
+        None => None,
+    };
     store::put_entry(
         &s.db,
         &s.dataset.name,
         &circle.id,
         &part,
         &entry,
+        prepared.as_ref(),
         &staff.actor(),
     )
     .await?;
+    if let Some(staged) = staged {
+        staged.publish().await;
+    }
     Ok(Json(report(&s, circle).await?))
 }
 
@@ -214,7 +238,7 @@ pub async fn put_settings(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<SettingsBody>,
 ) -> Result<Json<Report>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     if !(1..=3).contains(&body.city_tier) {
         return Err(ApiError::bad_request(
             "invalid_city_tier",
@@ -247,7 +271,7 @@ pub async fn record(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let r = report(&s, circle).await?;
     let id = store::record_evaluation(
         &s.db,

@@ -3,6 +3,7 @@
 //! (items the data cannot tell, the city tier, the outlet census), and the grades recorded on
 //! evaluation dates. The scoring itself is the domain's (`app::domain::grade`).
 
+pub mod evidence;
 pub mod export;
 pub mod facts;
 pub mod gaps;
@@ -10,6 +11,7 @@ pub mod handlers;
 pub mod store;
 
 use crate::api::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -28,8 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/circles/{id}/grade/history", get(handlers::history))
         .route(
             "/api/staff/circles/{id}/grade/entries/{part}",
-            post(handlers::put_entry),
+            // Attachment-sized bodies here only; `evidence::read_entry` keeps JSON ones small.
+            post(handlers::put_entry).layer(DefaultBodyLimit::max(evidence::REQUEST_LIMIT)),
         )
+        .route("/api/staff/evidence/{name}", get(evidence::serve))
         .route(
             "/api/staff/circles/{id}/grade/settings",
             post(handlers::put_settings),

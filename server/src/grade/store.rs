@@ -1,6 +1,7 @@
 //! Storage of what staff set and enter for a circle's grade, and of the recorded grades. Every
 //! write is audited in its own transaction.
 
+use super::evidence::{Kind, Prepared};
 use crate::db::Db;
 use crate::staff::audit::{self, Actor};
 use app::domain::grade::{Grade, Points, StaffEntry};
@@ -97,13 +98,15 @@ pub async fn entries(
         .collect())
 }
 
-/// Stores (or replaces) one checked entry; the audit log keeps the value it replaced.
+/// Stores (or replaces) one checked entry, with the file attached to it if any (in the same
+/// transaction); the audit log keeps the value it replaced.
 pub async fn put_entry(
     db: &Db,
     dataset: &str,
     circle: &str,
     part: &str,
     entry: &StaffEntry,
+    attachment: Option<&Prepared>,
     by: &Actor,
 ) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
@@ -143,11 +146,94 @@ pub async fn put_entry(
             "points_tenths": entry.points.0,
             "note": entry.note,
             "evidence": entry.evidence,
+            "attachment": attachment.map(|a| json!({ "hash": a.hash, "kind": a.kind.as_str() })),
             "before": before.map(|(p, n)| json!({ "points_tenths": p, "note": n })),
         }),
     )
     .await?;
+    if let Some(a) = attachment {
+        // The same file again for the same part is one attachment.
+        sqlx::query(
+            "INSERT INTO grade_attachments (dataset, circle, part, hash, kind, name, bytes, staff, actor)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (dataset, circle, part, hash) DO NOTHING",
+        )
+        .bind(dataset)
+        .bind(circle)
+        .bind(part)
+        .bind(&a.hash)
+        .bind(a.kind.as_str())
+        .bind(&a.name)
+        .bind(a.bytes as i64)
+        .bind(by.staff)
+        .bind(&by.name)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await
+}
+
+/// A file attached to a staff entry, as the grade report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub hash: String,
+    pub kind: Kind,
+    /// The file name as uploaded (display only).
+    pub name: String,
+    pub bytes: u64,
+    /// Where staff open it (`GET /api/staff/evidence/…`).
+    pub url: String,
+    /// Its thumbnail, for photos.
+    pub thumb_url: Option<String>,
+    pub by: String,
+    pub at: String,
+}
+
+/// The circle's attachments by part key, newest first.
+pub async fn attachments(
+    db: &Db,
+    dataset: &str,
+    circle: &str,
+) -> Result<BTreeMap<String, Vec<Attachment>>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT part, hash, kind, name, bytes, actor, at FROM grade_attachments
+         WHERE dataset = ? AND circle = ? ORDER BY at DESC, name",
+    )
+    .bind(dataset)
+    .bind(circle)
+    .fetch_all(db)
+    .await?;
+    let mut out: BTreeMap<String, Vec<Attachment>> = BTreeMap::new();
+    for (part, hash, kind, name, bytes, by, at) in rows {
+        let kind = Kind::from_db(&kind);
+        let (url, thumb_url) = match kind {
+            Kind::Pdf => (format!("/api/staff/evidence/{hash}.pdf"), None),
+            Kind::Image => (
+                format!("/api/staff/evidence/{hash}.jpg"),
+                Some(format!("/api/staff/evidence/{hash}.thumb.jpg")),
+            ),
+        };
+        out.entry(part).or_default().push(Attachment {
+            hash,
+            kind,
+            name,
+            bytes: bytes.max(0) as u64,
+            url,
+            thumb_url,
+            by,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether a stored attachment has this hash (only those files are served).
+pub async fn attachment_exists(db: &Db, hash: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grade_attachments WHERE hash = ?")
+        .bind(hash)
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
 }
 
 /// A recorded grade, without the whole grade (see [`evaluation`]).

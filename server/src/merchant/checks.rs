@@ -97,10 +97,10 @@ pub async fn run(
     });
 
     let point = Point::new(r.lon, r.lat);
-    let circle = s
-        .dataset
-        .circles
+    let circles = crate::circles::store::list(&s.db, &s.dataset.name).await?;
+    let circle = circles
         .iter()
+        .map(|stored| &stored.circle)
         .find(|c| facts::boundary(c).contains(&point));
     out.push(match circle {
         Some(c) => check(

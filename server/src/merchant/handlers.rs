@@ -27,11 +27,10 @@ pub const REGISTRATIONS_PER_CLIENT: Limit = Limit {
 };
 
 /// The day in the dataset's zone (its first circle's), for `created_on`.
-fn today(s: &AppState) -> String {
-    let tz: chrono_tz::Tz = s
-        .dataset
-        .circles
-        .first()
+async fn today(s: &AppState) -> String {
+    let tz: chrono_tz::Tz = crate::circles::first(s)
+        .await
+        .ok()
         .and_then(|c| c.timezone.parse().ok())
         .unwrap_or(chrono_tz::Asia::Shanghai);
     chrono::Utc::now()
@@ -73,7 +72,7 @@ pub async fn register(
         &s.db,
         &s.dataset.name,
         &checked,
-        &today(&s),
+        &today(&s).await,
         &owner_token::hash(&token),
         &staged.photos,
     )

@@ -6,6 +6,7 @@ use super::store::{self, NewRound};
 use super::{chosen_round, codes, csv, find_circle, round_closed, round_id, round_info};
 use super::{unknown_round, CircleRef, RoundInfo};
 use crate::api::AppState;
+use crate::circles::{self, checks::Figures};
 use crate::error::ApiError;
 use crate::json_body::JsonBody;
 use crate::params::Params;
@@ -20,6 +21,8 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// A circle in the staff's list: the survey dashboard reads the first fields, the circle
+/// editor the rest (its figures and who changed it last).
 #[derive(Serialize)]
 pub struct StaffCircle {
     id: String,
@@ -27,6 +30,12 @@ pub struct StaffCircle {
     name_en: String,
     service_population: Option<u64>,
     open_round: Option<RoundInfo>,
+    population_note: Option<String>,
+    /// Street nodes inside (representative origins), area in km², vertices.
+    figures: Figures,
+    version: i64,
+    updated_by: String,
+    updated_at: String,
 }
 
 pub async fn circles(
@@ -34,7 +43,8 @@ pub async fn circles(
     _staff: Staff,
 ) -> Result<Json<Vec<StaffCircle>>, ApiError> {
     let mut out = Vec::new();
-    for c in &s.dataset.circles {
+    for stored in circles::store::list(&s.db, &s.dataset.name).await? {
+        let c = &stored.circle;
         let open_round = match store::open_round_of(&s.db, &s.dataset.name, &c.id).await? {
             Some(r) => Some(round_info(&s, &r).await?),
             None => None,
@@ -45,6 +55,11 @@ pub async fn circles(
             name_en: c.name_en.clone(),
             service_population: c.service_population,
             open_round,
+            population_note: c.population_note.clone(),
+            figures: circles::handlers::figures_of(&s, c),
+            version: stored.version,
+            updated_by: stored.updated_by,
+            updated_at: stored.updated_at,
         });
     }
     Ok(Json(out))
@@ -62,7 +77,7 @@ pub async fn open_round(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<OpenRound>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let population = body
         .population
         .or(circle.service_population)
@@ -117,7 +132,7 @@ pub async fn close_round(
     Path(id): Path<String>,
 ) -> Result<Json<RoundInfo>, ApiError> {
     let round = staff_round(&s, &id).await?;
-    let circle = find_circle(&s, &round.circle)?;
+    let circle = &find_circle(&s, &round.circle).await?;
     let today = super::today(circle);
     let closed = store::close_round(&s.db, &s.dataset.name, round.id, &today, &staff.actor())
         .await?
@@ -231,7 +246,7 @@ pub async fn responses_csv(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let wanted = Params::parse(query.as_deref(), &["round"])?.round()?;
     let round = chosen_round(&s, circle, wanted).await?;
     let (db, q, round_id) = (s.db.clone(), s.questionnaire.clone(), round.id);
@@ -277,7 +292,7 @@ pub async fn indicators_csv(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let wanted = Params::parse(query.as_deref(), &["round"])?.round()?;
     let round = chosen_round(&s, circle, wanted).await?;
     let info = round_info(&s, &round).await?;

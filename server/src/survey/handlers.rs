@@ -25,7 +25,7 @@ pub async fn circle_survey(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let round = match store::open_round_of(&s.db, &s.dataset.name, &circle.id).await? {
         Some(r) => Some(round_info(&s, &r).await?),
         None => None,
@@ -40,7 +40,7 @@ pub async fn circle_rounds(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<RoundInfo>>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let mut out = Vec::new();
     for r in store::rounds_of(&s.db, &s.dataset.name, &circle.id).await? {
         out.push(round_info(&s, &r).await?);
@@ -53,7 +53,7 @@ pub async fn indicators(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let wanted = Params::parse(query.as_deref(), &["round"])?.round()?;
     let round = chosen_round(&s, circle, wanted).await?;
     let info = round_info(&s, &round).await?;
@@ -115,7 +115,7 @@ pub async fn submit(
     ClientAddr(addr): ClientAddr,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    let circle = find_circle(&s, &id)?;
+    let circle = &find_circle(&s, &id).await?;
     let Value::Object(body) = body else {
         return Err(invalid_json(
             "提交的内容格式不正确",

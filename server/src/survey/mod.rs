@@ -39,19 +39,9 @@ pub async fn round_info(s: &AppState, round: &Round) -> Result<RoundInfo, ApiErr
     Ok(round_info_of(round, n, &s.rules))
 }
 
-pub fn find_circle<'a>(s: &'a AppState, id: &str) -> Result<&'a Circle, ApiError> {
-    s.dataset
-        .circles
-        .iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "unknown_circle",
-                format!("没有这个生活圈：{id}"),
-                format!("no circle '{id}' in this dataset"),
-            )
-        })
+/// A circle by id as stored now (staff may have edited it): see `crate::circles`.
+pub async fn find_circle(s: &AppState, id: &str) -> Result<Circle, ApiError> {
+    crate::circles::find(s, id).await
 }
 
 pub fn unknown_round() -> ApiError {

@@ -29,6 +29,24 @@ pub struct Facilities {
     pub initial_type: Option<TypeRef>,
 }
 
+impl Facilities {
+    /// The gap to show first (and to print): a required type that is missing, else any missing
+    /// type, else the one with the largest unserved share — ties to the required, then to the
+    /// rules' order. `None` when every category reaches every origin.
+    pub fn worst_gap(&self) -> Option<&CategoryPresence> {
+        let mut best: Option<(&CategoryPresence, (bool, bool, u64))> = None;
+        for c in self.categories.iter().filter(|c| c.reached < c.origins) {
+            // Unserved share in millionths, so shares compare exactly.
+            let share = u64::from(c.origins - c.reached) * 1_000_000 / u64::from(c.origins);
+            let rank = (!c.present && c.required, !c.present, share);
+            if best.as_ref().is_none_or(|(_, r)| rank > *r) {
+                best = Some((c, rank));
+            }
+        }
+        best.map(|(c, _)| c)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryPresence {
     pub code: String,

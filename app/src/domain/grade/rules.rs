@@ -10,6 +10,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq)]
 pub struct GradeRules {
     pub presence: PresenceRules,
+    pub suggestions: SuggestionRules,
     pub facilities: FacilityRules,
     /// 品质型, 提升型, 基础型: highest first; below the last, not graded.
     pub types: Vec<GradeType>,
@@ -30,6 +31,16 @@ pub struct PresenceRules {
     /// Present when an outlet of it is within its ring of at least this share of the circle's
     /// representative origins (its street nodes).
     pub min_origin_percent: u32,
+}
+
+/// The gap map's "add one here" suggestions (精准补建网点).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestionRules {
+    /// How many places to suggest, best first.
+    pub picks: usize,
+    /// Candidate places: the circle's street nodes, one per square cell of this many metres.
+    pub candidate_cell_m: f64,
 }
 
 /// 有没有: 60 for the required basic types, 40 for the quality types.

@@ -5,7 +5,7 @@ use super::part_file::{part_source, PartFile};
 use super::points::{self, Points};
 use super::rules::{
     ChainRules, FacilityRules, GradeBand, GradeRules, GradeType, Item, Part, PresenceRules,
-    StaffEntryRules,
+    StaffEntryRules, SuggestionRules,
 };
 use crate::domain::rules::{key_line, line_of, Rules, RulesError};
 use serde::Deserialize;
@@ -24,6 +24,7 @@ struct File {
 struct GradeFile {
     pass_band: String,
     presence: Spanned<PresenceRules>,
+    suggestions: Spanned<SuggestionRules>,
     facilities: Spanned<FacilityRules>,
     types: Vec<Spanned<GradeType>>,
     bands: Vec<Spanned<GradeBand>>,
@@ -66,6 +67,19 @@ pub(super) fn parse(source: &str, rules: &Rules) -> Result<GradeRules, RulesErro
                 format!(
                     "grade.presence.min_origin_percent must be between 1 and 100, not {}",
                     presence.get_ref().min_origin_percent
+                ),
+            ),
+        ));
+    }
+    let sg = g.suggestions.get_ref();
+    if !(1..=10).contains(&sg.picks) || !(5.0..=500.0).contains(&sg.candidate_cell_m) {
+        return Err(err(
+            g.suggestions.span(),
+            (
+                "suggestions",
+                format!(
+                    "grade.suggestions: picks must be 1–10 and candidate_cell_m 5–500 m, not {} and {}",
+                    sg.picks, sg.candidate_cell_m
                 ),
             ),
         ));
@@ -167,6 +181,7 @@ pub(super) fn parse(source: &str, rules: &Rules) -> Result<GradeRules, RulesErro
 
     Ok(GradeRules {
         presence: g.presence.into_inner(),
+        suggestions: g.suggestions.into_inner(),
         facilities: g.facilities.into_inner(),
         types: g.types.into_iter().map(Spanned::into_inner).collect(),
         bands: g.bands.into_iter().map(Spanned::into_inner).collect(),

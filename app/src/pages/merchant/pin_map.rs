@@ -228,9 +228,11 @@ pub fn PinMap(
                     .iter()
                     .map(|&m| (m, limit_m(m, speed)))
                     .collect();
-                let walks = n.query(&snap, &limits, w.ring_buffer_m);
-                let shapes: Vec<RingShape> = walks
-                    .rings
+                let rings: Vec<_> = limits
+                    .iter()
+                    .map(|&(m, limit)| n.ring_of(&snap, m, limit, w.ring_buffer_m))
+                    .collect();
+                let shapes: Vec<RingShape> = rings
                     .iter()
                     .map(|r| RingShape {
                         minutes: r.minutes,

@@ -145,3 +145,27 @@ fn the_basic_points_floor_at_zero() {
     let f = facilities::facilities(&rules, &g, &c.coverage);
     assert_eq!((f.basic_points, f.total), (Points(0), Points(100)));
 }
+
+#[test]
+fn the_worst_gap_is_a_missing_required_type_first() {
+    let (rules, g) = setup();
+    let of = |c: &Circle| facilities::facilities(&rules, &g, &c.coverage);
+    let mut c = Circle::empty();
+    for cat in &rules.categories {
+        c.cover(&[cat.code.as_str()], 100, 100);
+    }
+    assert_eq!(of(&c).worst_gap(), None, "no gap anywhere");
+    // A present type with a small gap, a quality type missing from 90%, a required type
+    // missing from 60%: the required one comes first although its share is smaller.
+    c.cover(&["breakfast"], 95, 100);
+    c.cover(&["fitness"], 10, 100);
+    c.cover(&["convenience"], 40, 100);
+    assert_eq!(of(&c).worst_gap().unwrap().code, "convenience");
+    // Without a missing required type: the missing quality type, despite the present one.
+    c.cover(&["convenience"], 100, 100);
+    assert_eq!(of(&c).worst_gap().unwrap().code, "fitness");
+    // Only present types with gaps: the largest unserved share.
+    c.cover(&["fitness"], 100, 100);
+    c.cover(&["wet_market"], 70, 100);
+    assert_eq!(of(&c).worst_gap().unwrap().code, "wet_market");
+}
