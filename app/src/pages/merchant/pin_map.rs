@@ -11,10 +11,12 @@ use crate::ui::locate::{locate, Located};
 use crate::ui::map::{MapView, RingShape};
 use crate::ui::walking::{limit_m, WalkNet};
 use crate::walk::SnapIndex;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leaflet::{DivIconOptions, Evented, LatLng, Marker, MarkerOptions, Point};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -31,6 +33,25 @@ fn on_map(circle: &Circle, [lon, lat]: [f64; 2]) -> bool {
 
 fn round6([lon, lat]: [f64; 2]) -> [f64; 2] {
     crate::ui::route::round6([lon, lat])
+}
+
+type SharedBasemap = Shared<LocalBoxFuture<'static, Option<JsValue>>>;
+
+thread_local! {
+    /// The basemap, fetched and parsed once per page: the review queue shows a map per card.
+    static BASEMAP: RefCell<Option<SharedBasemap>> = const { RefCell::new(None) };
+}
+
+fn basemap_once() -> SharedBasemap {
+    BASEMAP.with(|b| {
+        b.borrow_mut()
+            .get_or_insert_with(|| {
+                async { map_api::basemap().await.ok() }
+                    .boxed_local()
+                    .shared()
+            })
+            .clone()
+    })
 }
 
 struct Drawn {
@@ -163,8 +184,8 @@ pub fn PinMap(
         })));
         // The basemap and the street graph load after the map shows; either may fail alone.
         spawn_local(async move {
-            if let Ok(data) = map_api::basemap().await {
-                if let Some(d) = drawn.get_untracked() {
+            if let Some(data) = basemap_once().await {
+                if let Some(Some(d)) = drawn.try_get_untracked() {
                     d.view.draw_basemap(&data, || {});
                 }
             }
