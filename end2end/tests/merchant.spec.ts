@@ -85,6 +85,15 @@ test('an empty form marks the first field; the typing survives a reload', async 
   await expect(page.getByTestId('submit-error')).toBeVisible();
   await expect(page.locator('#f-prices .field-errors')).toContainText('不是金额');
 
+  // A photo over the limit is refused here, before a long upload on a weak network.
+  await page.locator('#licence').setInputFiles({
+    name: 'huge.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.alloc(9 * 1024 * 1024, 0xff),
+  });
+  await expect(page.getByTestId('licence-error')).toContainText('超过了 8 MB 的上限');
+  await expect(page.getByTestId('licence-size')).toHaveCount(0);
+
   await page.reload();
   await expect(page.getByTestId('draft-restored')).toBeVisible();
   await expect(page.getByTestId('shop-name')).toHaveValue('草稿里的店');
