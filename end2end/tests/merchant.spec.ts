@@ -215,6 +215,7 @@ test('pending: residents do not see it; staff approve it; the repair map shows i
   await expect(page.locator('#step-heading')).toHaveText('商户入驻审核');
   const card = page.getByTestId('review-card').filter({ hasText: SHOP });
   await expect(card).toBeVisible();
+  await shot(page, info, 'merchant-review-queue');
   await expect(card.getByTestId('review-prices')).toContainText('配钥匙');
   await expect(card.getByTestId('review-prices')).toContainText('80 元');
   await expect(card.locator('[data-check="credit_code"]')).toContainText('校验位正确');
