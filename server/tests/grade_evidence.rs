@@ -69,31 +69,6 @@ async fn post_form(
     )
 }
 
-async fn get_bytes(
-    url: String,
-    cookie: Option<&str>,
-) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = reqwest::Client::new().get(url);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let r = req.send().await.unwrap();
-    let (status, headers) = (r.status(), r.headers().clone());
-    (status, headers, r.bytes().await.unwrap().to_vec())
-}
-
-/// The files in the uploads folder (temporary ones included), sorted.
-fn uploads(ws: &Workspace) -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(ws.path("var/uploads")) else {
-        return vec![];
-    };
-    let mut names: Vec<String> = dir
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 async fn rows(ws: &Workspace, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
         .fetch_one(&open_db(ws).await)

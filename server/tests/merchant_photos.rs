@@ -98,28 +98,6 @@ async fn post_form(s: &Server, path: &str, f: Form) -> (StatusCode, Value) {
     send(reqwest::Client::new().post(s.url(path)).multipart(f)).await
 }
 
-async fn get_bytes(
-    url: String,
-    cookie: Option<&str>,
-) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = reqwest::Client::new().get(url);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let r = req.send().await.unwrap();
-    let (status, headers) = (r.status(), r.headers().clone());
-    (status, headers, r.bytes().await.unwrap().to_vec())
-}
-
-fn uploads(ws: &Workspace) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(ws.path("var/uploads"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 async fn counts(ws: &Workspace) -> Vec<i64> {
     let db = open_db(ws).await;
     let mut out = vec![];

@@ -496,7 +496,9 @@ pub fn csv_url(circle: &str, which: &str, round: i64) -> String {
 
 // ---- Circle grade (生活圈评价) ----------------------------------------------------------------
 
-pub use crate::domain::grade::{CategoryPresence, Grade, ItemScore, PartKind, PartScore, Points};
+pub use crate::domain::grade::{
+    Attachment, CategoryPresence, Grade, ItemScore, PartKind, PartScore, Points,
+};
 use crate::domain::GeoPolygon;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -518,20 +520,6 @@ pub struct GradeReport {
     /// Files attached to staff entries, by part key, newest first.
     #[serde(default)]
     pub attachments: BTreeMap<String, Vec<Attachment>>,
-}
-
-/// A file attached to a staff entry (佐证材料): a PDF or a photo, for staff only.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Attachment {
-    /// "pdf" or "image".
-    pub kind: String,
-    /// As uploaded; shown as text only.
-    pub name: String,
-    pub bytes: u64,
-    pub url: String,
-    pub thumb_url: Option<String>,
-    pub by: String,
-    pub at: String,
 }
 
 pub async fn grade(circle: &str) -> Result<GradeReport, ApiError> {

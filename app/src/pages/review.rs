@@ -6,7 +6,7 @@
 
 use super::api::{self, ApiError};
 use super::load::load;
-use super::merchant::model::yuan_text;
+use super::merchant::model::{change_names, yuan_text};
 use super::merchant::pin_map::PinMap;
 use super::merchant::setup::{self, Setup};
 use super::shell::{Failed, Loading};
@@ -316,18 +316,7 @@ fn Card(
     };
 
     let kind_badge = if item.kind == "change" {
-        let what = item
-            .changes
-            .iter()
-            .map(|c| match c.as_str() {
-                "name" => tr("店名", "name"),
-                "category" => tr("类别", "category"),
-                "position" => tr("位置", "position"),
-                "credit_code" => tr("信用代码", "credit code"),
-                _ => tr("其他", "other"),
-            })
-            .collect::<Vec<_>>()
-            .join(tr("、", ", "));
+        let what = change_names(&item.changes);
         format!("{}{}", tr("修改：", "Change: "), what)
     } else {
         tr("新登记", "New").to_string()

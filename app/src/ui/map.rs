@@ -34,6 +34,16 @@ pub struct RingShape<'a> {
     pub top: Option<[f64; 2]>,
 }
 
+impl<'a> From<&'a super::walking::Ring> for RingShape<'a> {
+    fn from(r: &'a super::walking::Ring) -> Self {
+        RingShape {
+            minutes: r.minutes,
+            geojson: &r.geojson,
+            top: r.top,
+        }
+    }
+}
+
 /// What tells a drawn ring from another: its minutes and a hash of its shape.
 fn ring_key(r: &RingShape) -> (u32, u64) {
     use std::hash::{Hash, Hasher};

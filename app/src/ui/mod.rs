@@ -897,14 +897,7 @@ fn App() -> impl IntoView {
         let Some(mv) = map_view.get() else { return };
         let o = origin.get();
         rings.with(|rs| {
-            let shapes: Vec<RingShape> = rs
-                .iter()
-                .map(|r| RingShape {
-                    minutes: r.minutes,
-                    geojson: &r.geojson,
-                    top: r.top,
-                })
-                .collect();
+            let shapes: Vec<RingShape> = rs.iter().map(RingShape::from).collect();
             mv.set_rings(&shapes);
             mv.set_origin(o.map(|o| (o.point, o.kind.pin(), o.kind.code())));
             if walks.with(Option::is_some) && rs.len() == rings_due.get_value() {

@@ -20,6 +20,25 @@ pub struct StoredCircle {
     pub updated_at: String,
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds what staff set, in the column order both the insert and the update use: names,
+/// boundary, centre, bbox (from the boundary), population and its note.
+fn bind_fields<'q>(q: Query<'q>, f: &'q CircleFields, centre: [f64; 2]) -> Query<'q> {
+    let bbox = bbox::around(f.ring.iter().copied());
+    q.bind(&f.name_zh)
+        .bind(&f.name_en)
+        .bind(boundary_json(&f.ring))
+        .bind(centre[0])
+        .bind(centre[1])
+        .bind(bbox[0])
+        .bind(bbox[1])
+        .bind(bbox[2])
+        .bind(bbox[3])
+        .bind(f.service_population as i64)
+        .bind(&f.population_note)
+}
+
 /// What staff set on a circle (checked: see `checks`). The centre and bbox follow from the
 /// boundary.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,54 +193,67 @@ pub async fn create(
         })
         .find(|id| !taken.contains(id))
         .expect("an unbounded range has a free id");
-    let bbox = bbox::around(f.ring.iter().copied());
-    sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO circles (dataset, seq, {COLUMNS}, created_staff, updated_staff)
          VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM circles WHERE dataset = ?),
                  ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?,
                  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?,
                  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?)"
-    ))
-    .bind(dataset)
-    .bind(dataset)
-    .bind(&id)
-    .bind(&f.name_zh)
-    .bind(&f.name_en)
-    .bind(boundary_json(&f.ring))
-    .bind(centre[0])
-    .bind(centre[1])
-    .bind(bbox[0])
-    .bind(bbox[1])
-    .bind(bbox[2])
-    .bind(bbox[3])
-    .bind(f.service_population as i64)
-    .bind(&f.population_note)
-    .bind(timezone)
-    .bind(&by.name)
-    .bind(&by.name)
-    .bind(by.staff)
-    .bind(by.staff)
-    .execute(&mut *tx)
-    .await?;
+    );
+    let q = sqlx::query(&sql).bind(dataset).bind(dataset).bind(&id);
+    bind_fields(q, f, centre)
+        .bind(timezone)
+        .bind(&by.name)
+        .bind(&by.name)
+        .bind(by.staff)
+        .bind(by.staff)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         by,
         "circle_created",
         &format!("circle:{dataset}/{id}"),
-        json!({
-            "name_zh": f.name_zh, "name_en": f.name_en, "boundary": f.ring,
-            "service_population": f.service_population, "population_note": f.population_note,
-        }),
+        fields_json(
+            &f.name_zh,
+            &f.name_en,
+            &f.ring,
+            f.service_population,
+            &f.population_note,
+        ),
     )
     .await?;
-    let stored = sqlx::query(&format!(
+    commit_and_read(tx, dataset, &id).await
+}
+
+/// What the audit log keeps of a circle's staff-set fields.
+fn fields_json<P: Serialize, N: Serialize>(
+    name_zh: &str,
+    name_en: &str,
+    boundary: &[[f64; 2]],
+    population: P,
+    note: &N,
+) -> serde_json::Value {
+    json!({
+        "name_zh": name_zh, "name_en": name_en, "boundary": boundary,
+        "service_population": population, "population_note": note,
+    })
+}
+
+/// Reads the circle back as stored, inside the write, then commits.
+async fn commit_and_read(
+    mut tx: crate::db::WriteTx,
+    dataset: &str,
+    id: &str,
+) -> Result<StoredCircle, sqlx::Error> {
+    let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM circles WHERE dataset = ? AND id = ?"
     ))
     .bind(dataset)
-    .bind(&id)
+    .bind(id)
     .fetch_one(&mut *tx)
     .await?;
-    let stored = from_row(&stored)?;
+    let stored = from_row(&row)?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -270,31 +302,20 @@ pub async fn update(
             current: before.version,
         });
     }
-    let bbox = bbox::around(f.ring.iter().copied());
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE circles SET name_zh = ?, name_en = ?, boundary = ?, centre_lon = ?,
              centre_lat = ?, west = ?, south = ?, east = ?, north = ?, service_population = ?,
              population_note = ?, updated_by = ?, updated_staff = ?,
              updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), version = version + 1
          WHERE dataset = ? AND id = ?",
-    )
-    .bind(&f.name_zh)
-    .bind(&f.name_en)
-    .bind(boundary_json(&f.ring))
-    .bind(centre[0])
-    .bind(centre[1])
-    .bind(bbox[0])
-    .bind(bbox[1])
-    .bind(bbox[2])
-    .bind(bbox[3])
-    .bind(f.service_population as i64)
-    .bind(&f.population_note)
-    .bind(&by.name)
-    .bind(by.staff)
-    .bind(dataset)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    );
+    bind_fields(q, f, centre)
+        .bind(&by.name)
+        .bind(by.staff)
+        .bind(dataset)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let b = &before.circle;
     audit::record(
         &mut tx,
@@ -303,25 +324,22 @@ pub async fn update(
         &format!("circle:{dataset}/{id}"),
         json!({
             "version": before.version + 1,
-            "before": {
-                "name_zh": b.name_zh, "name_en": b.name_en, "boundary": b.boundary.outer(),
-                "service_population": b.service_population, "population_note": b.population_note,
-            },
-            "after": {
-                "name_zh": f.name_zh, "name_en": f.name_en, "boundary": f.ring,
-                "service_population": f.service_population, "population_note": f.population_note,
-            },
+            "before": fields_json(
+                &b.name_zh,
+                &b.name_en,
+                b.boundary.outer(),
+                b.service_population,
+                &b.population_note,
+            ),
+            "after": fields_json(
+                &f.name_zh,
+                &f.name_en,
+                &f.ring,
+                f.service_population,
+                &f.population_note,
+            ),
         }),
     )
     .await?;
-    let stored = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? AND id = ?"
-    ))
-    .bind(dataset)
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let stored = from_row(&stored)?;
-    tx.commit().await?;
-    Ok(stored)
+    Ok(commit_and_read(tx, dataset, id).await?)
 }

@@ -4,24 +4,22 @@
 //!
 //! A file is a PDF (kept as uploaded: an inspector needs the document itself) or a photo
 //! (decoded and re-encoded like a merchant's, so no EXIF or GPS position is kept). Its type
-//! comes from its content, never its name. Files are written under a temporary name and renamed
-//! to `{hash}.pdf` / `{hash}.jpg` only after the database has committed; a refusal or a failed
+//! comes from its content, never its name. Files are staged (`crate::staging`) and become
+//! `{hash}.pdf` / `{hash}.jpg` only after the database has committed; a refusal or a failed
 //! commit leaves nothing behind.
 
 use crate::api::AppState;
 use crate::error::ApiError;
-use crate::json_body::{JsonBody, BODY_LIMIT};
 use crate::merchant::photos::{self, PhotoError};
 use crate::staff::Staff;
-use crate::tokens;
-use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use crate::upload_form::{self, FormSpec};
+use crate::{staging, tokens};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::path::{Path as FsPath, PathBuf};
+use std::path::Path as FsPath;
 
 /// One attachment: a scanned inspection record or a phone photo of a notice board.
 pub const FILE_LIMIT: usize = 10 * 1024 * 1024;
@@ -31,8 +29,7 @@ pub const REQUEST_LIMIT: usize = FILE_LIMIT + 64 * 1024;
 const NAME_CHARS: usize = 100;
 
 /// What an attachment is, as stored (`grade_attachments.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Pdf,
     Image,
@@ -69,22 +66,6 @@ pub struct Prepared {
     files: Vec<(String, Vec<u8>)>,
 }
 
-fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        format!(
-            "佐证材料太大了（上限 {} MB），请压缩或分成几份后重新上传",
-            limit / (1024 * 1024)
-        ),
-        format!("attachment over the limit of {limit} bytes"),
-    )
-}
-
-fn bad_form(detail: String) -> ApiError {
-    ApiError::bad_request("invalid_form", "提交的表单格式不正确", detail)
-}
-
 /// The file name as shown: no folders, no control characters, at most `NAME_CHARS`.
 pub fn display_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
@@ -102,118 +83,24 @@ pub fn display_name(raw: &str) -> String {
 }
 
 /// Reads an entry's `POST` body: JSON (16 KB like every other body), or `multipart/form-data`
-/// with an `entry` JSON part and at most one `attachment` file part.
+/// with an `entry` JSON part and at most one `attachment` file.
 pub async fn read_entry<T: DeserializeOwned>(
     s: &AppState,
     req: Request,
 ) -> Result<(T, Option<Upload>), ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !content_type.starts_with("multipart/form-data") {
-        // The route allows attachment-sized bodies; a JSON one keeps the usual small limit.
-        let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "提交的内容太大了",
-                "body over the limit",
-            )
-        })?;
-        let req = Request::from_parts(parts, Body::from(bytes));
-        let JsonBody(value) = JsonBody::<T>::from_request(req, s).await?;
-        return Ok((value, None));
-    }
-    let declared: Option<usize> = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    if declared.is_some_and(|n| n > REQUEST_LIMIT) {
-        return Err(too_large(FILE_LIMIT));
-    }
-    let mut form = Multipart::from_request(req, s)
-        .await
-        .map_err(|e| bad_form(e.body_text()))?;
-    let form_error = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large(FILE_LIMIT)
-        } else {
-            bad_form(e.body_text())
-        }
+    let spec = FormSpec {
+        json_part: "entry",
+        json_zh: "录入内容",
+        files: &[("attachment", "佐证材料")],
+        file_limit: FILE_LIMIT,
+        request_limit: REQUEST_LIMIT,
+        too_large_hint: "请压缩或分成几份后重新上传",
     };
-    let (mut entry, mut upload) = (None, None);
-    while let Some(mut field) = form.next_field().await.map_err(form_error)? {
-        let part = field.name().unwrap_or("").to_string();
-        let limit = match part.as_str() {
-            "entry" => BODY_LIMIT,
-            "attachment" => FILE_LIMIT,
-            other => {
-                return Err(ApiError::bad_request(
-                    "unknown_part",
-                    format!("表单中有无法识别的部分“{other}”"),
-                    format!("unknown form part '{other}'"),
-                ))
-            }
-        };
-        let file_name = field.file_name().map(display_name);
-        let mut data = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(form_error)? {
-            if data.len() + chunk.len() > limit {
-                // Read to the end (the body is capped), so the client gets this answer rather
-                // than a connection closed mid-upload.
-                while let Ok(Some(_)) = field.chunk().await {}
-                while let Ok(Some(mut rest)) = form.next_field().await {
-                    while let Ok(Some(_)) = rest.chunk().await {}
-                }
-                return Err(if part == "entry" {
-                    ApiError::bad_request("too_large", "录入内容太长", "entry part too large")
-                } else {
-                    too_large(limit)
-                });
-            }
-            data.extend_from_slice(&chunk);
-        }
-        let duplicate = || {
-            ApiError::bad_request(
-                "duplicate_part",
-                format!("表单中“{part}”出现了不止一次"),
-                format!("form part '{part}' more than once"),
-            )
-        };
-        if part == "entry" {
-            if entry.is_some() {
-                return Err(duplicate());
-            }
-            entry = Some(serde_json::from_slice::<T>(&data).map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_json",
-                    "提交的内容格式不正确",
-                    format!("entry part: {e}"),
-                )
-            })?);
-        } else if !data.is_empty() {
-            // (A file input left empty still sends its part.)
-            if upload.is_some() {
-                return Err(duplicate());
-            }
-            upload = Some(Upload {
-                name: file_name.unwrap_or_else(|| display_name("")),
-                bytes: data,
-            });
-        }
-    }
-    let entry = entry.ok_or_else(|| {
-        ApiError::bad_request(
-            "missing_entry",
-            "表单中缺少录入内容（entry 部分）",
-            "the form has no 'entry' part",
-        )
-    })?;
+    let (entry, uploads) = upload_form::read::<T>(s, req, &spec).await?;
+    let upload = uploads.into_iter().next().map(|u| Upload {
+        name: display_name(u.file_name.as_deref().unwrap_or("")),
+        bytes: u.bytes,
+    });
     Ok((entry, upload))
 }
 
@@ -268,54 +155,14 @@ pub fn prepare(upload: Upload) -> Result<Prepared, ApiError> {
     }
 }
 
-/// Files written under temporary names; `publish` renames them after the database commit.
-/// Dropped unpublished (a refusal, an error, a failed commit), they are removed.
-pub struct Staged {
-    pending: Vec<(PathBuf, PathBuf)>,
-}
-
-impl Staged {
-    pub async fn write(dir: &FsPath, prepared: &mut Prepared) -> Result<Staged, ApiError> {
-        let mut staged = Staged { pending: vec![] };
-        for (name, bytes) in std::mem::take(&mut prepared.files) {
-            let tmp = dir.join(format!(
-                ".tmp-{}.part",
-                tokens::hex(&tokens::random_bytes::<12>())
-            ));
-            // Registered first, so a failed write is cleaned up too.
-            staged.pending.push((tmp.clone(), dir.join(name)));
-            write_synced(&tmp, &bytes)
-                .await
-                .map_err(|e| ApiError::internal(format!("{}: {e}", tmp.display())))?;
-        }
-        Ok(staged)
+/// Writes the checked file(s) under temporary names (`staging`), to be published after the
+/// database commit.
+pub async fn stage(dir: &FsPath, prepared: &mut Prepared) -> Result<staging::Staged, ApiError> {
+    let mut staged = staging::Staged::default();
+    for (name, bytes) in std::mem::take(&mut prepared.files) {
+        staged.add(dir, &name, &bytes).await?;
     }
-
-    /// Moves the files to their names (content-addressed: an existing one is the same bytes).
-    pub async fn publish(mut self) {
-        for (tmp, dest) in std::mem::take(&mut self.pending) {
-            if let Err(e) = tokio::fs::rename(&tmp, &dest).await {
-                tracing::error!("attachment {} → {}: {e}", tmp.display(), dest.display());
-                let _ = tokio::fs::remove_file(&tmp).await;
-            }
-        }
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.pending {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-}
-
-async fn write_synced(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
-    use tokio::io::AsyncWriteExt;
-    let mut f = tokio::fs::File::create(path).await?;
-    f.write_all(bytes).await?;
-    // On disk before the database says the file exists.
-    f.sync_all().await
+    Ok(staged)
 }
 
 /// `{hash}.pdf`, `{hash}.jpg` or `{hash}.thumb.jpg` (lower-case hex SHA-256): the only names

@@ -40,7 +40,7 @@ pub struct Report {
     pub survey_round: Option<survey::RoundInfo>,
     pub grade: Grade,
     /// Files attached to staff entries (佐证材料), by part key, newest first.
-    pub attachments: BTreeMap<String, Vec<store::Attachment>>,
+    pub attachments: BTreeMap<String, Vec<app::domain::grade::Attachment>>,
 }
 
 /// Gathers the facts and scores them.
@@ -204,7 +204,7 @@ pub async fn put_entry(
         None => None,
     };
     let staged = match prepared.as_mut() {
-        Some(p) => Some(evidence::Staged::write(&s.uploads, p).await?),
+        Some(p) => Some(evidence::stage(&s.uploads, p).await?),
         None => None,
     };
     store::put_entry(

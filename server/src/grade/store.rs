@@ -4,7 +4,7 @@
 use super::evidence::{Kind, Prepared};
 use crate::db::Db;
 use crate::staff::audit::{self, Actor};
-use app::domain::grade::{Grade, Points, StaffEntry};
+use app::domain::grade::{Attachment, Grade, Points, StaffEntry};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -173,22 +173,6 @@ pub async fn put_entry(
     tx.commit().await
 }
 
-/// A file attached to a staff entry, as the grade report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Attachment {
-    pub hash: String,
-    pub kind: Kind,
-    /// The file name as uploaded (display only).
-    pub name: String,
-    pub bytes: u64,
-    /// Where staff open it (`GET /api/staff/evidence/…`).
-    pub url: String,
-    /// Its thumbnail, for photos.
-    pub thumb_url: Option<String>,
-    pub by: String,
-    pub at: String,
-}
-
 /// The circle's attachments by part key, newest first.
 pub async fn attachments(
     db: &Db,
@@ -205,8 +189,7 @@ pub async fn attachments(
     .await?;
     let mut out: BTreeMap<String, Vec<Attachment>> = BTreeMap::new();
     for (part, hash, kind, name, bytes, by, at) in rows {
-        let kind = Kind::from_db(&kind);
-        let (url, thumb_url) = match kind {
+        let (url, thumb_url) = match Kind::from_db(&kind) {
             Kind::Pdf => (format!("/api/staff/evidence/{hash}.pdf"), None),
             Kind::Image => (
                 format!("/api/staff/evidence/{hash}.jpg"),

@@ -565,3 +565,30 @@ pub async fn open_db(ws: &Workspace) -> sqlx::SqlitePool {
         .await
         .unwrap()
 }
+
+/// A GET's status, headers and body bytes, with the staff cookie if given.
+pub async fn get_bytes(
+    url: String,
+    cookie: Option<&str>,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let r = req.send().await.unwrap();
+    let (status, headers) = (r.status(), r.headers().clone());
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
+/// The files in the test's uploads folder (temporary ones included), sorted; none if it was
+/// never made.
+pub fn uploads(ws: &Workspace) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(ws.path("var/uploads")) else {
+        return vec![];
+    };
+    let mut names: Vec<String> = dir
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

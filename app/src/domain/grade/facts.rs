@@ -43,6 +43,25 @@ pub struct SurveyFacts {
     pub sample_target: u64,
 }
 
+/// A file attached to a staff entry (佐证材料), as the grade report lists it: a PDF or a photo,
+/// for staff only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Hex SHA-256 of the stored file.
+    pub hash: String,
+    /// "pdf" or "image".
+    pub kind: String,
+    /// The file name as uploaded (shown as text only).
+    pub name: String,
+    pub bytes: u64,
+    /// Where staff open it, and its thumbnail (photos).
+    pub url: String,
+    pub thumb_url: Option<String>,
+    /// Who attached it, and when (UTC).
+    pub by: String,
+    pub at: String,
+}
+
 /// A staff-entered part: the points, why (note), and a reference to an attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEntry {

@@ -20,7 +20,7 @@ pub mod staff;
 mod text;
 
 pub use facilities::{facilities, is_present, CategoryPresence, Facilities, TypeRef};
-pub use facts::{CircleFacts, Coverage, StaffEntry, SurveyFacts};
+pub use facts::{Attachment, CircleFacts, Coverage, StaffEntry, SurveyFacts};
 pub use points::Points;
 pub use result::{grade, Grade, Verdict};
 pub use rules::{GradeRules, Item, Part, Source, SurveyRate};

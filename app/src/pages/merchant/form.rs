@@ -8,6 +8,7 @@ use super::model::{self, errors_for, FormState};
 use super::pin_map::PinMap;
 use super::price_list::PriceList;
 use crate::domain::merchant::{credit_code, phone, FieldError, Registration};
+use crate::domain::rules::Kind;
 use crate::domain::{Circle, Rules};
 use crate::ui::i18n::{pick, tr};
 use leptos::prelude::*;
@@ -36,8 +37,25 @@ pub fn local_errors(state: &FormState, rules: &Rules) -> Result<Registration, Ve
     }
 }
 
+/// Marks the fields the check found (`list`), says so above the button and moves to the first.
+pub fn show_field_errors(
+    list: Vec<FieldError>,
+    errors: RwSignal<Vec<FieldError>>,
+    failure: RwSignal<Option<String>>,
+) {
+    focus_first_error(&list);
+    errors.set(list);
+    failure.set(Some(
+        tr(
+            "有几处需要修改，已在对应位置标出",
+            "Some fields need correcting; they are marked",
+        )
+        .into(),
+    ));
+}
+
 /// Moves focus to the first field with a problem (and scrolls it into view).
-pub fn focus_first_error(errors: &[FieldError]) {
+fn focus_first_error(errors: &[FieldError]) {
     let Some(id) = model::first_error_section(errors) else {
         return;
     };
@@ -59,8 +77,12 @@ pub fn focus_first_error(errors: &[FieldError]) {
     });
 }
 
+/// A field's problems, said beside it (announced as they appear).
 #[component]
-fn Errors(list: Signal<Vec<String>>, #[prop(into)] testid: String) -> impl IntoView {
+pub(super) fn Errors(
+    list: Signal<Vec<String>>,
+    #[prop(optional, into)] testid: Option<String>,
+) -> impl IntoView {
     move || {
         let errs = list.get();
         (!errs.is_empty()).then(|| {
@@ -71,6 +93,44 @@ fn Errors(list: Signal<Vec<String>>, #[prop(into)] testid: String) -> impl IntoV
             }
         })
     }
+}
+
+/// Reads and writes one of the form's code lists.
+type CodeList = (
+    fn(&FormState) -> &Vec<String>,
+    fn(&mut FormState) -> &mut Vec<String>,
+);
+
+/// A chip per kind (repair kinds, services) that toggles its code in one of the form's lists
+/// (`field`, `field_mut`); `changed` runs after each toggle.
+fn code_chips(
+    kinds: &[Kind],
+    testid: &'static str,
+    state: RwSignal<FormState>,
+    (field, field_mut): CodeList,
+    changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    kinds
+        .iter()
+        .map(|k| {
+            let code = k.code.clone();
+            let code2 = code.clone();
+            let on = Memo::new(move |_| state.with(|s| field(s).contains(&code2)));
+            view! {
+                <label class="chip" class:is-on=move || on.get()>
+                    <input type="checkbox" data-testid=format!("{testid}-{code}")
+                        prop:checked=move || on.get()
+                        on:change=move |_| {
+                            state.update(|s| model::toggle(field_mut(s), &code));
+                            changed();
+                        } />
+                    <span class="chip-glyph" style=format!("background:{}", k.color) aria-hidden="true">{k.glyph.clone()}</span>
+                    <span class="chip-name">{pick(&k.name_zh, &k.name_en).to_string()}</span>
+                    <span class="chip-check" aria-hidden="true"></span>
+                </label>
+            }
+        })
+        .collect_view()
 }
 
 #[component]
@@ -143,51 +203,20 @@ pub fn ListingEditor(
             .collect_view()
     };
 
-    let kind_chips = rules
-        .repair_kinds
-        .iter()
-        .map(|k| {
-            let code = k.code.clone();
-            let code2 = code.clone();
-            let on = Memo::new(move |_| state.with(|s| s.repair_kinds.contains(&code2)));
-            view! {
-                <label class="chip" class:is-on=move || on.get()>
-                    <input type="checkbox" data-testid=format!("kind-{code}")
-                        prop:checked=move || on.get()
-                        on:change=move |_| {
-                            state.update(|s| model::toggle(&mut s.repair_kinds, &code));
-                            clear(&["repair_kinds"]);
-                        } />
-                    <span class="chip-glyph" style=format!("background:{}", k.color) aria-hidden="true">{k.glyph.clone()}</span>
-                    <span class="chip-name">{pick(&k.name_zh, &k.name_en).to_string()}</span>
-                    <span class="chip-check" aria-hidden="true"></span>
-                </label>
-            }
-        })
-        .collect_view();
-
-    let service_chips = rules
-        .services
-        .iter()
-        .map(|k| {
-            let code = k.code.clone();
-            let code2 = code.clone();
-            let on = Memo::new(move |_| state.with(|s| s.services.contains(&code2)));
-            view! {
-                <label class="chip" class:is-on=move || on.get()>
-                    <input type="checkbox" data-testid=format!("service-{code}")
-                        prop:checked=move || on.get()
-                        on:change=move |_| {
-                            state.update(|s| model::toggle(&mut s.services, &code));
-                            clear(&["services"]);
-                        } />
-                    <span class="chip-glyph" style=format!("background:{}", k.color) aria-hidden="true">{k.glyph.clone()}</span>
-                    <span class="chip-name">{pick(&k.name_zh, &k.name_en).to_string()}</span>
-                    <span class="chip-check" aria-hidden="true"></span>
-                </label>
-            }
-        })
-        .collect_view();
+    let kind_chips = code_chips(
+        &rules.repair_kinds,
+        "kind",
+        state,
+        (|s| &s.repair_kinds, |s| &mut s.repair_kinds),
+        move || clear(&["repair_kinds"]),
+    );
+    let service_chips = code_chips(
+        &rules.services,
+        "service",
+        state,
+        (|s| &s.services, |s| &mut s.services),
+        move || clear(&["services"]),
+    );
 
     let pin = Signal::derive(move || state.with(|s| s.pin));
     let set_pin = Callback::new(move |p: [f64; 2]| {

@@ -2,6 +2,7 @@
 //! evening market), "rest" when a day has none, or one switch for 24 hours; below it the OSM
 //! `opening_hours` text the listing will store and how residents will read it.
 
+use super::form::Errors;
 use super::model::FormState;
 use crate::domain::merchant::weekly_hours::MAX_SPANS;
 use crate::domain::merchant::Span;
@@ -59,14 +60,7 @@ pub fn HoursEditor(state: RwSignal<FormState>, errors: Signal<Vec<String>>) -> i
                 {tr("每天都和周一相同", "Same as Monday every day")}
             </button>
         </div>
-        {move || {
-            let errs = errors.get();
-            (!errs.is_empty()).then(|| view! {
-                <ul class="field-errors" role="alert">
-                    {errs.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
-                </ul>
-            })
-        }}
+        <Errors list=errors />
         <div class="hours-result" aria-live="polite">
             {move || match osm.get() {
                 Some(text) => view! {

@@ -4,7 +4,8 @@
 //! bookmark of this page is their only way back to it; hiding it would break that bookmark.
 
 use super::api::{self, Listing};
-use super::form::{focus_first_error, local_errors, ListingEditor};
+use super::form::{local_errors, show_field_errors, ListingEditor};
+use super::model::change_names;
 use super::model::FormState;
 use super::photo_input::{Chosen, PhotoInput};
 use super::setup::{self, Setup};
@@ -53,20 +54,6 @@ pub fn reviewed_changes(before: &FormState, after: &FormState) -> Vec<&'static s
         out.push("position");
     }
     out
-}
-
-fn change_names(changes: &[impl AsRef<str>]) -> String {
-    changes
-        .iter()
-        .map(|c| match c.as_ref() {
-            "name" => tr("店名", "name"),
-            "category" => tr("类别", "category"),
-            "position" => tr("位置", "position"),
-            "credit_code" => tr("信用代码", "credit code"),
-            _ => tr("其他", "other"),
-        })
-        .collect::<Vec<_>>()
-        .join(tr("、", ", "))
 }
 
 #[derive(Clone)]
@@ -191,15 +178,7 @@ fn Owner(loaded: Loaded, token: String) -> impl IntoView {
         message.set(None);
         let reg = match state.with_untracked(|s| local_errors(s, &rules)) {
             Err(list) => {
-                errors.set(list.clone());
-                failure.set(Some(
-                    tr(
-                        "有几处需要修改，已在对应位置标出",
-                        "Some fields need correcting; they are marked",
-                    )
-                    .into(),
-                ));
-                focus_first_error(&list);
+                show_field_errors(list, errors, failure);
                 return;
             }
             Ok(reg) => reg,

@@ -4,6 +4,7 @@
 
 use crate::domain::merchant::{FieldError, Registration, Span, WeeklyHours};
 use crate::domain::outlet::PriceItem;
+use crate::ui::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 /// Where a registration's draft is kept on this phone (text only, never the photos).
@@ -274,6 +275,21 @@ pub fn first_error_section(errors: &[FieldError]) -> Option<&'static str> {
         .iter()
         .find(|(_, prefixes)| prefixes.iter().any(|p| !errors_for(errors, p).is_empty()))
         .map(|(id, _)| *id)
+}
+
+/// The changes that wait for review ("name", "position", …) in words: "店名、位置".
+pub fn change_names(changes: &[impl AsRef<str>]) -> String {
+    changes
+        .iter()
+        .map(|c| match c.as_ref() {
+            "name" => tr("店名", "name"),
+            "category" => tr("类别", "category"),
+            "position" => tr("位置", "position"),
+            "credit_code" => tr("信用代码", "credit code"),
+            _ => tr("其他", "other"),
+        })
+        .collect::<Vec<_>>()
+        .join(tr("、", ", "))
 }
 
 #[cfg(test)]

@@ -253,14 +253,7 @@ pub fn PinMap(
                     .iter()
                     .map(|&(m, limit)| n.ring_of(&snap, m, limit, w.ring_buffer_m))
                     .collect();
-                let shapes: Vec<RingShape> = rings
-                    .iter()
-                    .map(|r| RingShape {
-                        minutes: r.minutes,
-                        geojson: &r.geojson,
-                        top: r.top,
-                    })
-                    .collect();
+                let shapes: Vec<RingShape> = rings.iter().map(RingShape::from).collect();
                 d.view.set_rings(&shapes);
                 rings_ready.set(true);
                 ring_note.set(None);

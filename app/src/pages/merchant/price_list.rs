@@ -1,6 +1,7 @@
 //! 明码标价: the repair point's price list, one row per service (item + price in yuan), rows
 //! added and removed; the amounts are read by `model::parse_yuan` when the form is sent.
 
+use super::form::Errors;
 use super::model::{FormState, PriceRow};
 use crate::ui::i18n::{tr, trf};
 use leptos::prelude::*;
@@ -31,14 +32,7 @@ pub fn PriceList(state: RwSignal<FormState>, errors: Signal<Vec<String>>) -> imp
                 on:click=move |_| state.update(|s| s.prices.push(PriceRow::default()))>
                 {tr("+ 再加一项", "+ Add a line")}
             </button>
-            {move || {
-                let errs = errors.get();
-                (!errs.is_empty()).then(|| view! {
-                    <ul class="field-errors" role="alert">
-                        {errs.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
-                    </ul>
-                })
-            }}
+            <Errors list=errors />
         </div>
     }
 }

@@ -3,7 +3,7 @@
 //! management link is shown this once, with a copy button and what happens next.
 
 use super::api::{self, Registered};
-use super::form::{focus_first_error, local_errors, ListingEditor};
+use super::form::{local_errors, show_field_errors, ListingEditor};
 use super::model::{FormState, DRAFT_KEY};
 use super::photo_input::{Chosen, PhotoInput};
 use super::setup::{self, Setup};
@@ -94,15 +94,7 @@ fn Form(setup: Setup, done: RwSignal<Option<Registered>>) -> impl IntoView {
         }
         let reg = match checked {
             Err(list) => {
-                errors.set(list.clone());
-                failure.set(Some(
-                    tr(
-                        "有几处需要修改，已在对应位置标出",
-                        "Some fields need correcting; they are marked",
-                    )
-                    .into(),
-                ));
-                focus_first_error(&list);
+                show_field_errors(list, errors, failure);
                 return;
             }
             Ok(reg) => reg,
