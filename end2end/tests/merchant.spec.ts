@@ -94,6 +94,17 @@ test('an empty form marks the first field; the typing survives a reload', async 
   await expect(page.getByTestId('licence-error')).toContainText('超过了 8 MB 的上限');
   await expect(page.getByTestId('licence-size')).toHaveCount(0);
 
+  // An address typed by hand moves the pin onto the street it names; one not in the data says so.
+  const map = page.getByTestId('pin-map');
+  const start = await map.getAttribute('data-lonlat');
+  await page.getByTestId('address').fill('长寿路 100 号');
+  await page.getByTestId('locate-address').click();
+  await expect(page.getByTestId('address-located')).toContainText('图钉已移到长寿路');
+  await expect(map).not.toHaveAttribute('data-lonlat', start!);
+  await page.getByTestId('address').fill('南京东路 1 号');
+  await page.getByTestId('locate-address').click();
+  await expect(page.getByTestId('address-located')).toContainText('没有找到这条路');
+
   await page.reload();
   await expect(page.getByTestId('draft-restored')).toBeVisible();
   await expect(page.getByTestId('shop-name')).toHaveValue('草稿里的店');

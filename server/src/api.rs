@@ -94,6 +94,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/api/config", get(config))
         .route("/api/basemap", get(basemap))
         .route("/api/outlets", get(outlets))
+        .route("/api/streets", get(streets_lookup))
         .route("/api/graph", get(walk_api::graph))
         .route("/api/reach", get(walk_api::reach))
         .route("/api/isochrone", get(walk_api::isochrone))
@@ -250,6 +251,24 @@ async fn basemap(State(s): State<AppState>) -> Response {
         s.dataset.basemap.clone(),
     )
         .into_response()
+}
+
+/// `GET /api/streets?q=康定路 1000 弄`: the streets an address typed by hand names, each with a
+/// point on it, so the registration form can put its pin there.
+async fn streets_lookup(
+    State(s): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<crate::streets::StreetMatch>>, ApiError> {
+    let p = Params::parse(query.as_deref(), &["q"])?;
+    let q = p.one("q").unwrap_or("");
+    if q.chars().count() > 100 {
+        return Err(ApiError::bad_request(
+            "query_too_long",
+            "地址太长了，请只输入路名和门牌号",
+            "q: at most 100 characters",
+        ));
+    }
+    Ok(Json(s.dataset.streets.lookup(q, 5)))
 }
 
 async fn outlets(

@@ -35,7 +35,7 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
-    fn one(&self, key: &str) -> Option<&str> {
+    pub fn one(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
             .rev()

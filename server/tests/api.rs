@@ -365,3 +365,37 @@ async fn a_broken_rules_file_stops_the_server_with_its_line() {
     let (ok, out) = run(&ws, &["check-rules", bundled.to_str().unwrap()]);
     assert!(ok && out.contains("15 required basic"), "{out}");
 }
+
+#[tokio::test]
+async fn an_address_typed_by_hand_finds_its_street() {
+    let ws = Workspace::new();
+    let s = ws.start("shanghai");
+    let (status, body) = s
+        .get("/api/streets?q=%E9%95%BF%E5%AF%BF%E8%B7%AF%20100%20%E5%8F%B7")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let first = &body[0];
+    assert_eq!(first["name"], "长寿路", "{body}");
+    let (lon, lat) = (
+        first["point"][0].as_f64().unwrap(),
+        first["point"][1].as_f64().unwrap(),
+    );
+    // On the street, inside the demo's map area.
+    let (_, circles) = s.get("/api/circles").await;
+    let bbox = &circles[0]["bbox"];
+    let near = |v: f64, lo: &serde_json::Value, hi: &serde_json::Value| {
+        v > lo.as_f64().unwrap() - 0.02 && v < hi.as_f64().unwrap() + 0.02
+    };
+    assert!(
+        near(lon, &bbox[0], &bbox[2]) && near(lat, &bbox[1], &bbox[3]),
+        "{body}"
+    );
+    // A street that is not in the data: nothing, not an error.
+    let (status, body) = s
+        .get("/api/streets?q=%E5%8D%97%E4%BA%AC%E4%B8%9C%E8%B7%AF")
+        .await;
+    assert_eq!((status, body), (StatusCode::OK, serde_json::json!([])));
+    let (status, body) = s.get(&format!("/api/streets?q={}", "x".repeat(101))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(has_chinese(body["message"].as_str().unwrap()));
+}

@@ -134,3 +134,16 @@ pub async fn copy_text(text: &str) -> bool {
     };
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
+
+/// A street the server found for an address typed by hand, with a point on it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StreetMatch {
+    pub name: String,
+    /// [lon, lat]
+    pub point: [f64; 2],
+}
+
+/// `GET /api/streets?q=`: the streets the address names, most specific first.
+pub async fn streets(address: &str) -> Result<Vec<StreetMatch>, ApiError> {
+    api::get(&format!("/api/streets?q={}", api::seg(address))).await
+}

@@ -10,7 +10,7 @@ use super::price_list::PriceList;
 use crate::domain::merchant::{credit_code, phone, FieldError, Registration};
 use crate::domain::rules::Kind;
 use crate::domain::{Circle, Rules};
-use crate::ui::i18n::{pick, tr};
+use crate::ui::i18n::{pick, tr, trf};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -219,6 +219,42 @@ pub fn ListingEditor(
     );
 
     let pin = Signal::derive(move || state.with(|s| s.pin));
+    // The pin from an address typed by hand: the street it names (no house numbers in the
+    // data, so the merchant moves the pin along the street to the door).
+    let (locating, located_text) = (RwSignal::new(false), RwSignal::new(None::<String>));
+    let locate_address = move |_| {
+        let address = state.with_untracked(|s| s.address.trim().to_string());
+        if address.is_empty() {
+            located_text.set(Some(
+                tr("请先填写地址（路名、门牌号）", "Type the address first").into(),
+            ));
+            return;
+        }
+        locating.set(true);
+        leptos::task::spawn_local(async move {
+            let said = match super::api::streets(&address).await {
+                Ok(found) => match found.first() {
+                    Some(m) => {
+                        state.update(|s| s.pin = Some(m.point));
+                        clear(&["lon", "lat"]);
+                        let name = m.name.clone();
+                        trf!(
+                            "图钉已移到{name}，请在地图上沿街拖到店门口",
+                            "The pin is now on {name}: drag it along the street to the door"
+                        )
+                    }
+                    None => tr(
+                        "地图数据里没有找到这条路，请在地图上拖动图钉",
+                        "No street of that name in the map data: drag the pin on the map",
+                    )
+                    .to_string(),
+                },
+                Err(e) => e.text(),
+            };
+            located_text.set(Some(said));
+            locating.set(false);
+        });
+    };
     let set_pin = Callback::new(move |p: [f64; 2]| {
         state.update(|s| s.pin = Some(p));
         clear(&["lon", "lat"]);
@@ -290,6 +326,11 @@ pub fn ListingEditor(
                 data-testid="address" prop:value=initial.address.clone()
                 on:input=move |ev| { let v = event_target_value(&ev); state.update(|s| s.address = v); clear(&["address"]); } />
             <Errors list=at("address") testid="address-error" />
+            <button class="button secondary" type="button" data-testid="locate-address"
+                disabled=move || locating.get() on:click=locate_address>
+                {tr("按地址移动图钉", "Move the pin to this address")}
+            </button>
+            {move || located_text.get().map(|t| view! { <p class="small" role="status" data-testid="address-located">{t}</p> })}
         </section>
 
         <section class="form-section" id="f-phone">
