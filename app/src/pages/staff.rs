@@ -87,6 +87,26 @@ fn watch_session(
     (me, check)
 }
 
+/// What a staff page shows without a session: the check under way, a failure to retry, or the
+/// login form.
+fn without_session(
+    staff: Staff,
+    me: RwSignal<Option<Result<Session, ApiError>>>,
+    check: impl Fn() + Copy + Send + Sync + 'static,
+) -> AnyView {
+    match me.get() {
+        None => view! { <Loading text=tr("正在打开…", "Opening…") /> }.into_any(),
+        Some(Err(e)) if e.status != 401 => view! {
+            <Failed error=e retry=move || {
+                me.set(None);
+                check();
+            } />
+        }
+        .into_any(),
+        Some(_) => view! { <Login staff /> }.into_any(),
+    }
+}
+
 /// A staff page of the desk bundle: `render` once logged in, else the login form (the same
 /// session as `/staff`).
 #[component]
@@ -96,19 +116,9 @@ pub(super) fn StaffOnly(render: fn(Staff, Session) -> AnyView) -> impl IntoView 
     check();
     view! {
         <main class="page staff-page" id="main">
-            {move || match (me.get(), staff.session.get()) {
-                (_, Some(s)) => render(staff, s),
-                (None, None) => view! { <Loading text=tr("正在打开…", "Opening…") /> }.into_any(),
-                (Some(Err(e)), None) if e.status != 401 => {
-                    view! {
-                        <Failed error=e retry=move || {
-                            me.set(None);
-                            check();
-                        } />
-                    }
-                    .into_any()
-                }
-                (Some(_), None) => view! { <Login staff /> }.into_any(),
+            {move || match staff.session.get() {
+                Some(s) => render(staff, s),
+                None => without_session(staff, me, check),
             }}
         </main>
     }
@@ -142,12 +152,12 @@ pub fn StaffPage() -> impl IntoView {
     check();
     view! {
         <main class="page staff-page" class:grade-page=on_grade_page() id="main">
-            {move || match (me.get(), staff.session.get()) {
-                (_, Some(_)) if on_grade_page() => {
+            {move || match staff.session.get() {
+                Some(_) if on_grade_page() => {
                     let circle = crate::ui::route::query_param("circle").unwrap_or_default();
                     view! { <GradePage staff circle /> }.into_any()
                 }
-                (_, Some(s)) => match sheet.get() {
+                Some(s) => match sheet.get() {
                     Some(sh) => view! {
                         <CodeSheet sheet=sh on_back=move || {
                             let _ = window().history().and_then(|h| h.back());
@@ -156,17 +166,7 @@ pub fn StaffPage() -> impl IntoView {
                     .into_any(),
                     None => view! { <Dashboard staff session=s sheet /> }.into_any(),
                 },
-                (None, None) => view! { <Loading text=tr("正在打开…", "Opening…") /> }.into_any(),
-                (Some(Err(e)), None) if e.status != 401 => {
-                    view! {
-                        <Failed error=e retry=move || {
-                            me.set(None);
-                            check();
-                        } />
-                    }
-                    .into_any()
-                }
-                (Some(_), None) => view! { <Login staff /> }.into_any(),
+                None => without_session(staff, me, check),
             }}
         </main>
     }
