@@ -23,6 +23,12 @@ cargo clippy --locked --workspace --all-targets --features app/ui -- -D warnings
 
 step "unit and API tests (cargo test)"
 cargo test --locked --workspace 2>&1 | tee "$logs/cargo-test.log"
+# The same API tests again on PostgreSQL: a server of the tests' own on loopback (scripts/pg.sh),
+# one fresh database per test.
+step "API tests on PostgreSQL (Debian postgresql on 127.0.0.1, scripts/pg.sh)"
+pg_url=$(bash scripts/pg.sh start)
+BIANMIN_TEST_PG="$pg_url" cargo test --locked -p server --test '*' --no-fail-fast 2>&1 | tee -a "$logs/cargo-test.log"
+
 step "client unit tests (feature ui, on the host): the map and the page bundles"
 cargo test --locked -p app --features ui --lib -- ui:: pages:: 2>&1 | tee -a "$logs/cargo-test.log"
 

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 use server::db::{self, Db, Durability};
 use server::staff::audit::Actor;
 use server::survey::{codes, store};
-use sqlx::{QueryBuilder, Sqlite};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -280,16 +279,18 @@ fn rows_for(
 
 /// The same writes as a submission (code used, response, counters) in one transaction each,
 /// straight through the driver: no HTTP, no JSON, no checks.
-async fn write_rows(tx: &mut sqlx::SqliteConnection, round: i64, r: &Rows) {
-    sqlx::query("UPDATE survey_codes SET used = 1 WHERE round = ? AND code_hash = ? AND used = 0")
-        .bind(round)
-        .bind(&r.code_hash)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+async fn write_rows(tx: &mut sqlx::AnyConnection, round: i64, r: &Rows) {
+    sqlx::query(
+        "UPDATE survey_codes SET used = TRUE WHERE round = $1 AND code_hash = $2 AND NOT used",
+    )
+    .bind(round)
+    .bind(&r.code_hash)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO survey_responses (round, client_id, day, questionnaire_version, answers)
-         VALUES (?, ?, '2026-11-21', 1, ?)",
+         VALUES ($1, $2, '2026-11-21', 1, $3)",
     )
     .bind(round)
     .bind(&r.client_id)
@@ -297,17 +298,26 @@ async fn write_rows(tx: &mut sqlx::SqliteConnection, round: i64, r: &Rows) {
     .execute(&mut *tx)
     .await
     .unwrap();
-    let mut qb: QueryBuilder<Sqlite> =
-        QueryBuilder::new("INSERT INTO survey_counters (round, question, option, band, n) ");
-    qb.push_values(&r.tally, |mut row, k| {
-        row.push_bind(round)
-            .push_bind(&k.question)
-            .push_bind(&k.option)
-            .push_bind(&k.band)
-            .push("1");
-    });
-    qb.push(" ON CONFLICT (round, question, option, band) DO UPDATE SET n = n + 1");
-    qb.build().execute(&mut *tx).await.unwrap();
+    let mut p = db::Placeholders::default();
+    let values: Vec<String> = r
+        .tally
+        .iter()
+        .map(|_| format!("({}, 1)", p.list(4)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO survey_counters (round, question, option, band, n) VALUES {}
+         ON CONFLICT (round, question, option, band) DO UPDATE SET n = survey_counters.n + 1",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for k in &r.tally {
+        q = q
+            .bind(round)
+            .bind(&k.question)
+            .bind(&k.option)
+            .bind(&k.band);
+    }
+    q.execute(&mut *tx).await.unwrap();
 }
 
 /// Raw writes for `seconds`, one writer (SQLite has one writer at a time anyway), `group`
@@ -366,7 +376,7 @@ async fn fill(path: &Path, n: u64) -> (i64, Vec<String>) {
             }
             sqlx::query(
                 "INSERT INTO survey_responses (round, client_id, day, questionnaire_version, answers)
-                 VALUES (?, ?, '2026-11-21', 1, ?)",
+                 VALUES ($1, $2, '2026-11-21', 1, $3)",
             )
             .bind(round)
             .bind(format!("fill-{:09}", done + i))
@@ -381,7 +391,7 @@ async fn fill(path: &Path, n: u64) -> (i64, Vec<String>) {
     let mut tx = db.begin().await.unwrap();
     for (k, v) in &tally {
         sqlx::query(
-            "INSERT INTO survey_counters (round, question, option, band, n) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO survey_counters (round, question, option, band, n) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(round)
         .bind(&k.question)
@@ -404,7 +414,7 @@ async fn fill(path: &Path, n: u64) -> (i64, Vec<String>) {
 async fn scan_counts(db: &Db, round: i64) -> u64 {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT j.key, CAST(j.value AS TEXT), COUNT(*) FROM survey_responses r, json_each(r.answers) j
-         WHERE r.round = ? AND j.type = 'integer' GROUP BY 1, 2",
+         WHERE r.round = $1 AND j.type = 'integer' GROUP BY 1, 2",
     )
     .bind(round)
     .fetch_all(db)

@@ -233,6 +233,10 @@ async fn health(State(s): State<AppState>) -> Result<Json<serde_json::Value>, Ap
         "version": env!("CARGO_PKG_VERSION"),
         "dataset": s.dataset.name,
         "outlets": outlets,
+        "database": match db::backend(&s.db) {
+            db::Backend::Sqlite => "sqlite",
+            db::Backend::Postgres => "postgresql",
+        },
     })))
 }
 

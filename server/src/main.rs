@@ -43,6 +43,11 @@ struct Common {
         global = true
     )]
     db: PathBuf,
+    /// PostgreSQL instead of the SQLite file: `postgres://user:password@host:port/database`.
+    /// Several servers (replicas behind a load balancer) may share one database: sessions,
+    /// rate limits and survey codes live in it, not in a server's memory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
     /// Dataset: `shanghai` (default), `helsinki`, or a folder with walk_network.geojson,
     /// basemap.geojson and optionally pois.geojson and circles.json.
     #[arg(
@@ -70,6 +75,25 @@ struct Common {
         global = true
     )]
     sync: SyncMode,
+}
+
+impl Common {
+    /// The database these flags name: `--database-url` when given, else the SQLite file.
+    fn location(&self) -> Result<db::Location, String> {
+        db::Location::new(&self.db, self.database_url.as_deref())
+    }
+
+    async fn open_db(&self) -> Result<db::Db, String> {
+        db::connect(&self.location()?, self.sync.into()).await
+    }
+
+    /// How to name this database on the command line, for hints.
+    fn db_flag(&self) -> String {
+        match self.location() {
+            Ok(db::Location::Postgres(_)) => "DATABASE_URL=… bianmin-server".to_string(),
+            _ => format!("bianmin-server --db {}", self.db.display()),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -250,13 +274,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("dry run: nothing stored");
                 return Ok(());
             }
-            let db = db::open(&c.db, c.sync.into()).await?;
+            let db = c.open_db().await?;
             let counts = db::upsert_outlets(&db, &ds.name, &report.outlets)
                 .await
                 .map_err(|e| format!("nothing stored, the import was rolled back: {e}"))?;
             println!(
                 "stored in {} (dataset '{}'): {} new, {} updated",
-                c.db.display(),
+                c.location()?.describe(),
                 ds.name,
                 counts.inserted,
                 counts.updated
@@ -317,7 +341,7 @@ fn read_password(username: &str) -> Result<String, String> {
 
 async fn staff_add(c: &Common, username: &str, reset: bool) -> Result<(), String> {
     auth::check_username(username).map_err(|e| e.message_en)?;
-    let db = db::open(&c.db, c.sync.into()).await?;
+    let db = c.open_db().await?;
     let exists = auth::find_account(&db, username)
         .await
         .map_err(|e| e.to_string())?
@@ -359,7 +383,7 @@ async fn staff_add(c: &Common, username: &str, reset: bool) -> Result<(), String
     } else {
         println!(
             "added staff account '{username}' to {}; log in at /staff",
-            c.db.display()
+            c.location()?.describe()
         );
     }
     Ok(())
@@ -386,7 +410,7 @@ async fn serve(
 ) -> Result<(), String> {
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
     let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
-    let db = db::open(&c.db, c.sync.into()).await?;
+    let db = c.open_db().await?;
     let uploads = s.uploads.clone().unwrap_or_else(|| {
         c.db.parent()
             .unwrap_or_else(|| Path::new("."))
@@ -413,8 +437,8 @@ async fn serve(
     if server::staff::auth::account_count(&db).await.unwrap_or(0) == 0 {
         // No default account exists, by design: the first one is made on the command line.
         eprintln!(
-            "no staff account yet: add the first with `bianmin-server --db {} staff add NAME` (staff pages: /staff)",
-            c.db.display()
+            "no staff account yet: add the first with `{} staff add NAME` (staff pages: /staff)",
+            c.db_flag()
         );
     }
     if !s.dist.join("index.html").is_file() {

@@ -59,7 +59,7 @@ pub fn now_s() -> i64 {
 pub async fn hit(db: &Db, keys: &[(&Key, Limit)]) -> Result<Option<u64>, sqlx::Error> {
     let now = now_s();
     let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query("DELETE FROM rate_limits WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM rate_limits WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -67,7 +67,7 @@ pub async fn hit(db: &Db, keys: &[(&Key, Limit)]) -> Result<Option<u64>, sqlx::E
     for (key, limit) in keys {
         let buckets: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT window_start, count FROM rate_limits
-             WHERE key_hash = ? AND window_start > ? ORDER BY window_start",
+             WHERE key_hash = $1 AND window_start > $2 ORDER BY window_start",
         )
         .bind(&key.0)
         .bind(now - limit.period_s)
@@ -84,8 +84,8 @@ pub async fn hit(db: &Db, keys: &[(&Key, Limit)]) -> Result<Option<u64>, sqlx::E
     for (key, limit) in keys {
         let start = now - now.rem_euclid(limit.bucket_s());
         sqlx::query(
-            "INSERT INTO rate_limits (key_hash, window_start, count, expires_at) VALUES (?, ?, 1, ?)
-             ON CONFLICT (key_hash, window_start) DO UPDATE SET count = count + 1",
+            "INSERT INTO rate_limits (key_hash, window_start, count, expires_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key_hash, window_start) DO UPDATE SET count = rate_limits.count + 1",
         )
         .bind(&key.0)
         .bind(start)
@@ -99,7 +99,7 @@ pub async fn hit(db: &Db, keys: &[(&Key, Limit)]) -> Result<Option<u64>, sqlx::E
 
 /// Forgets every counted attempt of `key` (a username after its correct password).
 pub async fn clear(db: &Db, key: &Key) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM rate_limits WHERE key_hash = ?")
+    sqlx::query("DELETE FROM rate_limits WHERE key_hash = $1")
         .bind(&key.0)
         .execute(db)
         .await?;
@@ -110,8 +110,8 @@ pub async fn clear(db: &Db, key: &Key) -> Result<(), sqlx::Error> {
 pub async fn refund(db: &Db, key: &Key) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE rate_limits SET count = count - 1
-         WHERE key_hash = ?1 AND count > 0
-           AND window_start = (SELECT MAX(window_start) FROM rate_limits WHERE key_hash = ?1)",
+         WHERE key_hash = $1 AND count > 0
+           AND window_start = (SELECT MAX(window_start) FROM rate_limits WHERE key_hash = $1)",
     )
     .bind(&key.0)
     .execute(db)

@@ -66,9 +66,15 @@ pub async fn ensure_loaded(
         ));
     }
     let (kind, outlets, summary) = initial_outlets(dataset, rules, quiet)?;
-    let counts = db::load_dataset(db, &dataset.name, kind, &outlets, &summary)
+    let Some(counts) = db::load_dataset(db, &dataset.name, kind, &outlets, &summary)
         .await
-        .map_err(|e| format!("cannot store the outlets of '{}': {e}", dataset.name))?;
+        .map_err(|e| format!("cannot store the outlets of '{}': {e}", dataset.name))?
+    else {
+        return Ok(format!(
+            "dataset '{}' loaded by another server sharing the database",
+            dataset.name
+        ));
+    };
     Ok(format!(
         "dataset '{}': {} outlets stored\n{summary}",
         dataset.name,

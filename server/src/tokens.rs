@@ -40,10 +40,12 @@ pub fn digest(parts: &[&[u8]]) -> Vec<u8> {
 /// restart hashes a client address the same way (a per-process salt would let each replica
 /// count its own limit).
 pub async fn server_key(db: &crate::db::Db) -> Result<Vec<u8>, sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO server_secrets (name, value) VALUES ('hash_key', ?)")
-        .bind(random_bytes::<32>().to_vec())
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO server_secrets (name, value) VALUES ('hash_key', $1) ON CONFLICT DO NOTHING",
+    )
+    .bind(random_bytes::<32>().to_vec())
+    .execute(db)
+    .await?;
     sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'hash_key'")
         .fetch_one(db)
         .await

@@ -631,14 +631,7 @@ async fn answers_are_stored_anonymously() {
     let db = open_db(&ws).await;
     let columns = |table: &'static str| {
         let db = db.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(&format!(
-                "SELECT name FROM pragma_table_info('{table}')"
-            ))
-            .fetch_all(&db)
-            .await
-            .unwrap()
-        }
+        async move { columns_of(&db, table).await }
     };
     assert_eq!(
         columns("survey_responses").await,
@@ -689,12 +682,18 @@ async fn answers_are_stored_anonymously() {
     }
 
     // Nowhere in the whole database: the address, the user agent, a code or the device token.
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )
+    let tables: Vec<String> = sqlx::query_scalar(match server::db::backend(&db) {
+        server::db::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        server::db::Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = 'public'"
+        }
+    })
     .fetch_all(&db)
     .await
     .unwrap();
+    assert!(tables.iter().any(|t| t == "survey_responses"), "{tables:?}");
     let needles = [
         "127.0.0.1".to_string(),
         "AnonymityProbe".to_string(),
@@ -708,7 +707,7 @@ async fn answers_are_stored_anonymously() {
         for column in columns_of(&db, table).await {
             for needle in &needles {
                 let hits: i64 = sqlx::query_scalar(&format!(
-                    "SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?) > 0"
+                    "SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) LIKE '%' || $1 || '%'"
                 ))
                 .bind(needle)
                 .fetch_one(&db)
@@ -719,7 +718,7 @@ async fn answers_are_stored_anonymously() {
         }
     }
     // A code's row says only that it was used: no order or time to match it with an answer.
-    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_codes WHERE used = 1")
+    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_codes WHERE used")
         .fetch_one(&db)
         .await
         .unwrap();
@@ -734,8 +733,16 @@ fn chrono_like_day(d: &str) -> bool {
     })
 }
 
-async fn columns_of(db: &sqlx::SqlitePool, table: &str) -> Vec<String> {
-    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+async fn columns_of(db: &server::db::Db, table: &str) -> Vec<String> {
+    let sql = match server::db::backend(db) {
+        server::db::Backend::Sqlite => "SELECT name FROM pragma_table_info($1)",
+        server::db::Backend::Postgres => {
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position"
+        }
+    };
+    sqlx::query_scalar(sql)
+        .bind(table)
         .fetch_all(db)
         .await
         .unwrap()

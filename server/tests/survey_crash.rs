@@ -137,11 +137,12 @@ async fn kill_9_under_load_loses_no_acknowledged_answer_and_counts_none_twice() 
     let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     assert_eq!(stored.len(), total);
     assert_counters_match(&db, round, &stored).await;
-    let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
-        .bind(round)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM survey_codes WHERE round = $1 AND used")
+            .bind(round)
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(
         used as usize, total,
         "each stored answer used exactly one code"
@@ -149,8 +150,8 @@ async fn kill_9_under_load_loses_no_acknowledged_answer_and_counts_none_twice() 
 }
 
 /// (client id, answers JSON) of every stored response of the round.
-async fn stored_answers(db: &sqlx::SqlitePool, round: i64) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = ?")
+async fn stored_answers(db: &server::db::Db, round: i64) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT client_id, answers FROM survey_responses WHERE round = $1")
         .bind(round)
         .fetch_all(db)
         .await
@@ -158,7 +159,7 @@ async fn stored_answers(db: &sqlx::SqlitePool, round: i64) -> Vec<(String, Strin
 }
 
 /// The counters equal a recount of the stored answers, key by key.
-async fn assert_counters_match(db: &sqlx::SqlitePool, round: i64, stored: &[(String, String)]) {
+async fn assert_counters_match(db: &server::db::Db, round: i64, stored: &[(String, String)]) {
     let rules = Rules::bundled();
     let q = Questionnaire::bundled(&rules);
     let mut recount = Tally::new();
@@ -169,7 +170,7 @@ async fn assert_counters_match(db: &sqlx::SqlitePool, round: i64, stored: &[(Str
         }
     }
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT question, option, band, n FROM survey_counters WHERE round = ? AND n > 0",
+        "SELECT question, option, band, n FROM survey_counters WHERE round = $1 AND n > 0",
     )
     .bind(round)
     .fetch_all(db)
@@ -258,11 +259,12 @@ async fn answers_committed_together_keep_refusals_apart() {
         .iter()
         .find(|s| **s == StatusCode::CONFLICT)
         .expect("one refused");
-    let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
-        .bind(open)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM survey_codes WHERE round = $1 AND used")
+            .bind(open)
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(used, 1, "the refused answer's code was given back");
 }
 
@@ -305,10 +307,11 @@ async fn phones_that_hang_up_mid_request_break_nothing() {
     let stored: Vec<(String, String)> = stored_answers(&db, round).await;
     assert!(stored.len() >= 10);
     assert_counters_match(&db, round, &stored).await;
-    let used: i64 = sqlx::query_scalar("SELECT SUM(used) FROM survey_codes WHERE round = ?")
-        .bind(round)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM survey_codes WHERE round = $1 AND used")
+            .bind(round)
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(used as usize, stored.len());
 }

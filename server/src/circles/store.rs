@@ -6,7 +6,7 @@ use crate::staff::audit::{self, Actor};
 use app::domain::{bbox, Circle, GeoPolygon};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// A stored circle with who last changed it and its version.
@@ -20,7 +20,7 @@ pub struct StoredCircle {
     pub updated_at: String,
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds what staff set, in the column order both the insert and the update use: names,
 /// boundary, centre, bbox (from the boundary), population and its note.
@@ -56,7 +56,7 @@ const COLUMNS: &str =
      service_population, population_note, timezone, version, created_by, created_at,
      updated_by, updated_at";
 
-fn from_row(row: &SqliteRow) -> Result<StoredCircle, sqlx::Error> {
+fn from_row(row: &AnyRow) -> Result<StoredCircle, sqlx::Error> {
     let boundary: String = row.try_get("boundary")?;
     let boundary: GeoPolygon =
         serde_json::from_str(&boundary).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
@@ -98,8 +98,8 @@ pub async fn seed(db: &Db, dataset: &str, circles: &[Circle]) -> Result<usize, s
     for c in circles {
         let done = sqlx::query(&format!(
             "INSERT INTO circles (dataset, seq, {COLUMNS})
-             VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM circles WHERE dataset = ?),
-                     ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'dataset',
+             VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM circles WHERE dataset = $2),
+                     $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 'dataset',
                      strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'dataset',
                      strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
              ON CONFLICT (dataset, id) DO NOTHING"
@@ -130,7 +130,7 @@ pub async fn seed(db: &Db, dataset: &str, circles: &[Circle]) -> Result<usize, s
 /// The dataset's circles in their order.
 pub async fn list(db: &Db, dataset: &str) -> Result<Vec<StoredCircle>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? ORDER BY seq"
+        "SELECT {COLUMNS} FROM circles WHERE dataset = $1 ORDER BY seq"
     ))
     .bind(dataset)
     .fetch_all(db)
@@ -140,7 +140,7 @@ pub async fn list(db: &Db, dataset: &str) -> Result<Vec<StoredCircle>, sqlx::Err
 
 pub async fn get(db: &Db, dataset: &str, id: &str) -> Result<Option<StoredCircle>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? AND id = ?"
+        "SELECT {COLUMNS} FROM circles WHERE dataset = $1 AND id = $2"
     ))
     .bind(dataset)
     .bind(id)
@@ -152,7 +152,7 @@ pub async fn get(db: &Db, dataset: &str, id: &str) -> Result<Option<StoredCircle
 /// The first circle (the deployment's zone and day come from it).
 pub async fn first(db: &Db, dataset: &str) -> Result<Option<StoredCircle>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? ORDER BY seq LIMIT 1"
+        "SELECT {COLUMNS} FROM circles WHERE dataset = $1 ORDER BY seq LIMIT 1"
     ))
     .bind(dataset)
     .fetch_optional(db)
@@ -173,7 +173,7 @@ pub async fn create(
 ) -> Result<StoredCircle, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let taken: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM circles WHERE dataset = ? AND (id = ? OR id LIKE ? ESCAPE '\\')",
+        "SELECT id FROM circles WHERE dataset = $1 AND (id = $2 OR id LIKE $3 ESCAPE '\\')",
     )
     .bind(dataset)
     .bind(base)
@@ -195,10 +195,10 @@ pub async fn create(
         .expect("an unbounded range has a free id");
     let sql = format!(
         "INSERT INTO circles (dataset, seq, {COLUMNS}, created_staff, updated_staff)
-         VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM circles WHERE dataset = ?),
-                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?,
-                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?,
-                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?)"
+         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM circles WHERE dataset = $2),
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16,
+                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), $17,
+                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), $18, $19)"
     );
     let q = sqlx::query(&sql).bind(dataset).bind(dataset).bind(&id);
     bind_fields(q, f, centre)
@@ -247,7 +247,7 @@ async fn commit_and_read(
     id: &str,
 ) -> Result<StoredCircle, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? AND id = ?"
+        "SELECT {COLUMNS} FROM circles WHERE dataset = $1 AND id = $2"
     ))
     .bind(dataset)
     .bind(id)
@@ -288,7 +288,7 @@ pub async fn update(
 ) -> Result<StoredCircle, EditRefused> {
     let mut tx = crate::db::begin_write(db).await?;
     let before = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM circles WHERE dataset = ? AND id = ?"
+        "SELECT {COLUMNS} FROM circles WHERE dataset = $1 AND id = $2"
     ))
     .bind(dataset)
     .bind(id)
@@ -303,11 +303,11 @@ pub async fn update(
         });
     }
     let q = sqlx::query(
-        "UPDATE circles SET name_zh = ?, name_en = ?, boundary = ?, centre_lon = ?,
-             centre_lat = ?, west = ?, south = ?, east = ?, north = ?, service_population = ?,
-             population_note = ?, updated_by = ?, updated_staff = ?,
+        "UPDATE circles SET name_zh = $1, name_en = $2, boundary = $3, centre_lon = $4,
+             centre_lat = $5, west = $6, south = $7, east = $8, north = $9, service_population = $10,
+             population_note = $11, updated_by = $12, updated_staff = $13,
              updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), version = version + 1
-         WHERE dataset = ? AND id = ?",
+         WHERE dataset = $14 AND id = $15",
     );
     bind_fields(q, f, centre)
         .bind(&by.name)

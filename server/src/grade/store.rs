@@ -27,7 +27,7 @@ impl Default for Settings {
 
 pub async fn settings(db: &Db, dataset: &str, circle: &str) -> Result<Settings, sqlx::Error> {
     let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT city_tier, census_outlets FROM circle_settings WHERE dataset = ? AND circle = ?",
+        "SELECT city_tier, census_outlets FROM circle_settings WHERE dataset = $1 AND circle = $2",
     )
     .bind(dataset)
     .bind(circle)
@@ -51,7 +51,7 @@ pub async fn set_settings(
     let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO circle_settings (dataset, circle, city_tier, census_outlets)
-         VALUES (?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4)
          ON CONFLICT (dataset, circle)
          DO UPDATE SET city_tier = excluded.city_tier, census_outlets = excluded.census_outlets",
     )
@@ -79,7 +79,7 @@ pub async fn entries(
     circle: &str,
 ) -> Result<BTreeMap<String, StaffEntry>, sqlx::Error> {
     let rows: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT part, points, note, evidence FROM grade_entries WHERE dataset = ? AND circle = ?",
+        "SELECT part, points, note, evidence FROM grade_entries WHERE dataset = $1 AND circle = $2",
     )
     .bind(dataset)
     .bind(circle)
@@ -111,7 +111,7 @@ pub async fn put_entry(
 ) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let before: Option<(i64, String)> = sqlx::query_as(
-        "SELECT points, note FROM grade_entries WHERE dataset = ? AND circle = ? AND part = ?",
+        "SELECT points, note FROM grade_entries WHERE dataset = $1 AND circle = $2 AND part = $3",
     )
     .bind(dataset)
     .bind(circle)
@@ -120,7 +120,7 @@ pub async fn put_entry(
     .await?;
     sqlx::query(
         "INSERT INTO grade_entries (dataset, circle, part, points, note, evidence, staff, actor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (dataset, circle, part) DO UPDATE SET
              points = excluded.points, note = excluded.note, evidence = excluded.evidence,
              staff = excluded.staff, actor = excluded.actor,
@@ -155,7 +155,7 @@ pub async fn put_entry(
         // The same file again for the same part is one attachment.
         sqlx::query(
             "INSERT INTO grade_attachments (dataset, circle, part, hash, kind, name, bytes, staff, actor)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (dataset, circle, part, hash) DO NOTHING",
         )
         .bind(dataset)
@@ -181,7 +181,7 @@ pub async fn attachments(
 ) -> Result<BTreeMap<String, Vec<Attachment>>, sqlx::Error> {
     let rows: Vec<(String, String, String, String, i64, String, String)> = sqlx::query_as(
         "SELECT part, hash, kind, name, bytes, actor, at FROM grade_attachments
-         WHERE dataset = ? AND circle = ? ORDER BY at DESC, name",
+         WHERE dataset = $1 AND circle = $2 ORDER BY at DESC, name",
     )
     .bind(dataset)
     .bind(circle)
@@ -212,7 +212,7 @@ pub async fn attachments(
 
 /// Whether a stored attachment has this hash (only those files are served).
 pub async fn attachment_exists(db: &Db, hash: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grade_attachments WHERE hash = ?")
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grade_attachments WHERE hash = $1")
         .bind(hash)
         .fetch_one(db)
         .await?;
@@ -246,7 +246,7 @@ pub async fn record_evaluation(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO grade_evaluations
              (dataset, circle, evaluated_on, facilities, service, type_code, stars, grade, staff, actor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (dataset, circle, evaluated_on) DO UPDATE SET
              facilities = excluded.facilities, service = excluded.service,
              type_code = excluded.type_code, stars = excluded.stars, grade = excluded.grade,
@@ -303,7 +303,7 @@ pub async fn evaluations(
 ) -> Result<Vec<EvaluationRow>, sqlx::Error> {
     let rows: Vec<EvaluationSql> = sqlx::query_as(
         "SELECT id, evaluated_on, facilities, service, type_code, stars, actor
-         FROM grade_evaluations WHERE dataset = ? AND circle = ?
+         FROM grade_evaluations WHERE dataset = $1 AND circle = $2
          ORDER BY evaluated_on DESC",
     )
     .bind(dataset)

@@ -10,7 +10,7 @@ use app::domain::merchant::{CheckedRegistration, Registration};
 use app::domain::{Outlet, Rules};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// What a new registration made.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +76,7 @@ pub async fn create(
         "INSERT INTO outlets (dataset, name, name_en, category, repair_kinds, services, prices,
              opening_hours, phone, address, brand, delivers, open_24h, source, osm_ref, status,
              lon, lat)
-         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'merchant', NULL, 'pending', ?, ?)
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'merchant', NULL, 'pending', $13, $14)
          RETURNING id",
     )
     .bind(dataset)
@@ -99,7 +99,7 @@ pub async fn create(
     let (listing,): (i64,) = sqlx::query_as(
         "INSERT INTO merchant_listings
              (dataset, outlet, credit_code, registration, created_on, token_hash)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(dataset)
     .bind(outlet)
@@ -120,7 +120,7 @@ pub async fn create(
 }
 
 async fn insert_review(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     listing: i64,
     kind: &str,
     registration: &str,
@@ -128,7 +128,7 @@ async fn insert_review(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO merchant_reviews (listing, kind, registration, changes)
-         VALUES (?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(listing)
     .bind(kind)
@@ -161,7 +161,7 @@ pub async fn listing_by_token(
 ) -> Result<Option<Listing>, sqlx::Error> {
     let row: Option<ListingRow> = sqlx::query_as(&format!(
         "SELECT {LISTING_COLUMNS} FROM merchant_listings l JOIN outlets o ON o.id = l.outlet
-         WHERE l.dataset = ? AND l.token_hash = ?"
+         WHERE l.dataset = $1 AND l.token_hash = $2"
     ))
     .bind(dataset)
     .bind(token_hash)
@@ -170,13 +170,10 @@ pub async fn listing_by_token(
     row.map(listing_of).transpose()
 }
 
-async fn listing_by_id(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<Listing>, sqlx::Error> {
+async fn listing_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Listing>, sqlx::Error> {
     let row: Option<ListingRow> = sqlx::query_as(&format!(
         "SELECT {LISTING_COLUMNS} FROM merchant_listings l JOIN outlets o ON o.id = l.outlet
-         WHERE l.id = ?"
+         WHERE l.id = $1"
     ))
     .bind(id)
     .fetch_optional(conn)
@@ -220,7 +217,7 @@ fn review_of(row: ReviewRow) -> Result<Review, sqlx::Error> {
 /// A listing's reviews, newest first.
 pub async fn reviews_of(db: &Db, listing: i64) -> Result<Vec<Review>, sqlx::Error> {
     let rows: Vec<ReviewRow> = sqlx::query_as(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.listing = ? ORDER BY r.id DESC"
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.listing = $1 ORDER BY r.id DESC"
     ))
     .bind(listing)
     .fetch_all(db)
@@ -237,7 +234,7 @@ pub async fn queue(
     let rows: Vec<ReviewRow> = sqlx::query_as(&format!(
         "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r
          JOIN merchant_listings l ON l.id = r.listing
-         WHERE l.dataset = ? AND r.status = ? ORDER BY r.id LIMIT 500"
+         WHERE l.dataset = $1 AND r.status = $2 ORDER BY r.id LIMIT 500"
     ))
     .bind(dataset)
     .bind(status)
@@ -263,7 +260,7 @@ pub async fn same_credit_code(
     except_listing: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM merchant_listings WHERE dataset = ? AND credit_code = ? AND id <> ?
+        "SELECT id FROM merchant_listings WHERE dataset = $1 AND credit_code = $2 AND id <> $3
          ORDER BY id",
     )
     .bind(dataset)
@@ -287,8 +284,8 @@ pub async fn approved_near(
     let d = 0.001;
     sqlx::query_as(
         "SELECT id, name, lon, lat FROM outlets
-         WHERE dataset = ? AND status = 'approved' AND category = ? AND id <> ?
-           AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+         WHERE dataset = $1 AND status = 'approved' AND category = $2 AND id <> $3
+           AND lon BETWEEN $4 AND $5 AND lat BETWEEN $6 AND $7",
     )
     .bind(dataset)
     .bind(category)
@@ -338,7 +335,7 @@ pub async fn decide(
     let row: Option<ReviewRow> = sqlx::query_as(&format!(
         "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r
          JOIN merchant_listings l ON l.id = r.listing
-         WHERE r.id = ? AND l.dataset = ?"
+         WHERE r.id = $1 AND l.dataset = $2"
     ))
     .bind(review_id)
     .bind(dataset)
@@ -363,9 +360,9 @@ pub async fn decide(
         (_, Decision::Reject { .. }) => {}
     }
     sqlx::query(
-        "UPDATE merchant_reviews SET status = ?, reason = ?, decided_by = ?, decided_actor = ?,
+        "UPDATE merchant_reviews SET status = $1, reason = $2, decided_by = $3, decided_actor = $4,
              decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?",
+         WHERE id = $5",
     )
     .bind(status)
     .bind(reason)
@@ -395,7 +392,7 @@ pub async fn decide(
     )
     .await?;
     let decided = sqlx::query_as::<_, ReviewRow>(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.id = ?"
+        "SELECT {REVIEW_COLUMNS} FROM merchant_reviews r WHERE r.id = $1"
     ))
     .bind(review.id)
     .fetch_one(&mut *tx)
@@ -428,13 +425,13 @@ fn to_outlet_fields(r: &Registration) -> Outlet {
 }
 
 async fn set_outlet_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     outlet: i64,
     status: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE outlets SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?",
+        "UPDATE outlets SET status = $1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = $2",
     )
     .bind(status)
     .bind(outlet)
@@ -445,16 +442,16 @@ async fn set_outlet_status(
 
 /// Writes a version to the listing and its outlet (the outlet's status is left alone).
 async fn write_version(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     listing: &Listing,
     registration: &Registration,
 ) -> Result<(), sqlx::Error> {
     let o = to_outlet_fields(registration);
     sqlx::query(
-        "UPDATE outlets SET name = ?, category = ?, repair_kinds = ?, services = ?, prices = ?,
-             opening_hours = ?, phone = ?, address = ?, brand = ?, delivers = ?, open_24h = ?,
-             lon = ?, lat = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?",
+        "UPDATE outlets SET name = $1, category = $2, repair_kinds = $3, services = $4, prices = $5,
+             opening_hours = $6, phone = $7, address = $8, brand = $9, delivers = $10, open_24h = $11,
+             lon = $12, lat = $13, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = $14",
     )
     .bind(&o.name)
     .bind(&o.category)
@@ -472,7 +469,7 @@ async fn write_version(
     .bind(listing.outlet_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE merchant_listings SET registration = ?, credit_code = ? WHERE id = ?")
+    sqlx::query("UPDATE merchant_listings SET registration = $1, credit_code = $2 WHERE id = $3")
         .bind(to_json(registration))
         .bind(&registration.credit_code)
         .bind(listing.id)
@@ -515,7 +512,7 @@ pub async fn owner_edit(
     let proposed = checked.registration();
     let proposed_json = to_json(proposed);
     let pending: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM merchant_reviews WHERE listing = ? AND status = 'pending'",
+        "SELECT id FROM merchant_reviews WHERE listing = $1 AND status = 'pending'",
     )
     .bind(listing.id)
     .fetch_optional(&mut *tx)
@@ -524,7 +521,7 @@ pub async fn owner_edit(
         write_version(&mut tx, &listing, proposed).await?;
         let review = match pending {
             Some(id) => {
-                sqlx::query("UPDATE merchant_reviews SET registration = ?, submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
+                sqlx::query("UPDATE merchant_reviews SET registration = $1, submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = $2")
                     .bind(&proposed_json)
                     .bind(id)
                     .execute(&mut *tx)
@@ -549,7 +546,7 @@ pub async fn owner_edit(
                 sqlx::query(
                     "UPDATE merchant_reviews SET status = 'withdrawn',
                          decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                     WHERE id = ?",
+                     WHERE id = $1",
                 )
                 .bind(id)
                 .execute(&mut *tx)
@@ -574,9 +571,9 @@ pub async fn owner_edit(
             let review = match pending {
                 Some(id) => {
                     sqlx::query(
-                        "UPDATE merchant_reviews SET registration = ?, changes = ?,
+                        "UPDATE merchant_reviews SET registration = $1, changes = $2,
                              submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                         WHERE id = ?",
+                         WHERE id = $3",
                     )
                     .bind(&proposed_json)
                     .bind(to_json(&reviewed))
@@ -603,20 +600,20 @@ pub async fn owner_edit(
 }
 
 async fn insert_photos(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     listing: i64,
     photos: &[NewPhoto],
 ) -> Result<(), sqlx::Error> {
     for p in photos {
         sqlx::query(
             "INSERT INTO merchant_photos (listing, kind, hash, width, height, bytes)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(listing)
         .bind(p.kind.as_str())
         .bind(&p.hash)
-        .bind(p.width)
-        .bind(p.height)
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
         .bind(p.bytes as i64)
         .execute(&mut *conn)
         .await?;
@@ -626,22 +623,28 @@ async fn insert_photos(
 
 /// Whether a stored photo of one of these kinds has this hash.
 pub async fn photo_exists(db: &Db, hash: &str, kinds: &[&str]) -> Result<bool, sqlx::Error> {
-    let kinds = to_json(&kinds);
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM merchant_photos
-             WHERE hash = ? AND kind IN (SELECT value FROM json_each(?)))",
-    )
-    .bind(hash)
-    .bind(kinds)
-    .fetch_one(db)
-    .await
+    if kinds.is_empty() {
+        return Ok(false);
+    }
+    let mut p = crate::db::Placeholders::default();
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM merchant_photos WHERE hash = {} AND kind IN ({}))",
+        p.one(),
+        p.list(kinds.len())
+    );
+    let mut q = sqlx::query_scalar(&sql).bind(hash);
+    for k in kinds {
+        q = q.bind(*k);
+    }
+    let found: crate::db::Flag = q.fetch_one(db).await?;
+    Ok(found.0)
 }
 
 /// A listing's current photos: the newest hash of each kind.
 pub async fn photos_of(db: &Db, listing: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT kind, hash FROM merchant_photos p
-         WHERE listing = ? AND id = (SELECT max(id) FROM merchant_photos
+         WHERE listing = $1 AND id = (SELECT max(id) FROM merchant_photos
                                      WHERE listing = p.listing AND kind = p.kind)
          ORDER BY kind",
     )

@@ -95,11 +95,12 @@ pub async fn account_count(db: &Db) -> Result<u64, sqlx::Error> {
 }
 
 pub async fn find_account(db: &Db, username: &str) -> Result<Option<Account>, sqlx::Error> {
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, username, password_hash FROM staff_accounts WHERE username = ?")
-            .bind(username)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, username, password_hash FROM staff_accounts WHERE lower(username) = lower($1)",
+    )
+    .bind(username)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|(id, username, password_hash)| Account {
         id,
         username,
@@ -116,8 +117,8 @@ pub async fn add_account(
 ) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO staff_accounts (username, password_hash, created_by) VALUES (?, ?, ?)
-         ON CONFLICT (username) DO NOTHING RETURNING id",
+        "INSERT INTO staff_accounts (username, password_hash, created_by) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
@@ -149,7 +150,7 @@ pub async fn reset_password(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE staff_accounts SET password_hash = ? WHERE username = ? RETURNING id",
+        "UPDATE staff_accounts SET password_hash = $1 WHERE lower(username) = lower($2) RETURNING id",
     )
     .bind(password_hash)
     .bind(username)
@@ -158,7 +159,7 @@ pub async fn reset_password(
     let Some(id) = id else {
         return Ok(false);
     };
-    sqlx::query("DELETE FROM staff_sessions WHERE staff = ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE staff = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -179,12 +180,12 @@ pub async fn create_session(db: &Db, staff: i64) -> Result<(String, String), sql
     let (token, csrf) = (tokens::random_token(), tokens::random_token());
     let now = now_s();
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO staff_sessions (token_hash, staff, csrf, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO staff_sessions (token_hash, staff, csrf, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash(&token))
     .bind(staff)
@@ -206,7 +207,7 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error>
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT a.id, a.username, s.csrf FROM staff_sessions s
          JOIN staff_accounts a ON a.id = s.staff
-         WHERE s.token_hash = ? AND s.expires_at > ?",
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(&hash)
     .bind(now_s())
@@ -221,7 +222,7 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error>
 }
 
 pub async fn end_session(db: &Db, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(db)
         .await?;

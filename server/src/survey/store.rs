@@ -5,7 +5,7 @@ use super::codes;
 use crate::db::Db;
 use crate::staff::audit::{self, Actor};
 use app::domain::survey::{Tally, TallyKey, RESPONSES};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Round {
@@ -24,7 +24,15 @@ impl Round {
     }
 }
 
-type RoundRow = (i64, String, i64, bool, i64, String, Option<String>);
+type RoundRow = (
+    i64,
+    String,
+    i64,
+    crate::db::Flag,
+    i64,
+    String,
+    Option<String>,
+);
 
 const ROUND_COLUMNS: &str =
     "id, circle, population, open_mode, questionnaire_version, opened_on, closed_on";
@@ -34,7 +42,7 @@ fn to_round(r: RoundRow) -> Round {
         id: r.0,
         circle: r.1,
         population: r.2.max(0) as u64,
-        open_mode: r.3,
+        open_mode: r.3 .0,
         questionnaire_version: r.4.clamp(0, u32::MAX as i64) as u32,
         opened_on: r.5,
         closed_on: r.6,
@@ -43,7 +51,7 @@ fn to_round(r: RoundRow) -> Round {
 
 pub async fn round(db: &Db, dataset: &str, id: i64) -> Result<Option<Round>, sqlx::Error> {
     let row: Option<RoundRow> = sqlx::query_as(&format!(
-        "SELECT {ROUND_COLUMNS} FROM survey_rounds WHERE dataset = ? AND id = ?"
+        "SELECT {ROUND_COLUMNS} FROM survey_rounds WHERE dataset = $1 AND id = $2"
     ))
     .bind(dataset)
     .bind(id)
@@ -55,7 +63,7 @@ pub async fn round(db: &Db, dataset: &str, id: i64) -> Result<Option<Round>, sql
 /// The rounds of a circle, newest first.
 pub async fn rounds_of(db: &Db, dataset: &str, circle: &str) -> Result<Vec<Round>, sqlx::Error> {
     let rows: Vec<RoundRow> = sqlx::query_as(&format!(
-        "SELECT {ROUND_COLUMNS} FROM survey_rounds WHERE dataset = ? AND circle = ?
+        "SELECT {ROUND_COLUMNS} FROM survey_rounds WHERE dataset = $1 AND circle = $2
          ORDER BY id DESC"
     ))
     .bind(dataset)
@@ -76,9 +84,9 @@ pub async fn open_round_of(
         .find(Round::is_open))
 }
 
-async fn count_on(conn: &mut SqliteConnection, round: i64) -> Result<u64, sqlx::Error> {
+async fn count_on(conn: &mut AnyConnection, round: i64) -> Result<u64, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(n), 0) FROM survey_counters WHERE round = ? AND question = ?",
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM survey_counters WHERE round = $1 AND question = $2",
     )
     .bind(round)
     .bind(RESPONSES)
@@ -95,7 +103,7 @@ pub async fn response_count(db: &Db, round: i64) -> Result<u64, sqlx::Error> {
 /// Every counter of the round.
 pub async fn tally(db: &Db, round: i64) -> Result<Tally, sqlx::Error> {
     let rows: Vec<(String, String, String, i64)> =
-        sqlx::query_as("SELECT question, option, band, n FROM survey_counters WHERE round = ?")
+        sqlx::query_as("SELECT question, option, band, n FROM survey_counters WHERE round = $1")
             .bind(round)
             .fetch_all(db)
             .await?;
@@ -133,7 +141,7 @@ pub async fn open_round(
     let row: Option<RoundRow> = sqlx::query_as(&format!(
         "INSERT INTO survey_rounds
              (dataset, circle, population, open_mode, questionnaire_version, opened_on)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING
          RETURNING {ROUND_COLUMNS}"
     ))
@@ -141,7 +149,7 @@ pub async fn open_round(
     .bind(r.circle)
     .bind(r.population as i64)
     .bind(r.open_mode)
-    .bind(r.questionnaire_version)
+    .bind(i64::from(r.questionnaire_version))
     .bind(r.today)
     .fetch_optional(&mut *tx)
     .await?;
@@ -176,8 +184,8 @@ pub async fn close_round(
 ) -> Result<Option<Round>, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let row: Option<RoundRow> = sqlx::query_as(&format!(
-        "UPDATE survey_rounds SET closed_on = ?
-         WHERE dataset = ? AND id = ? AND closed_on IS NULL
+        "UPDATE survey_rounds SET closed_on = $1
+         WHERE dataset = $2 AND id = $3 AND closed_on IS NULL
          RETURNING {ROUND_COLUMNS}"
     ))
     .bind(today)
@@ -203,11 +211,12 @@ pub async fn close_round(
 
 /// Issued and used codes of a round.
 pub async fn code_counts(db: &Db, round: i64) -> Result<(u64, u64), sqlx::Error> {
-    let (issued, used): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(used), 0) FROM survey_codes WHERE round = ?")
-            .bind(round)
-            .fetch_one(db)
-            .await?;
+    let (issued, used): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE used) FROM survey_codes WHERE round = $1",
+    )
+    .bind(round)
+    .fetch_one(db)
+    .await?;
     Ok((issued.max(0) as u64, used.max(0) as u64))
 }
 
@@ -225,7 +234,7 @@ pub async fn issue_codes(
         let code = codes::generate();
         // 2^40 codes: a repeat within one round is rare, and simply drawn again.
         let done = sqlx::query(
-            "INSERT INTO survey_codes (round, code_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO survey_codes (round, code_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(round)
         .bind(codes::hash(round, &code))
@@ -294,34 +303,36 @@ pub async fn already_recorded(
 }
 
 async fn recorded_on(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     round: i64,
     client_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE round = ? AND client_id = ?)",
+    let found: crate::db::Flag = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE round = $1 AND client_id = $2)",
     )
     .bind(round)
     .bind(client_id)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok(found.0)
 }
 
 /// A submission's checks and writes inside a transaction the caller ends (see `writer`):
 /// every refusal comes before any write, except `DeviceUsed` after a code was used.
 pub(super) async fn submit_in(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     s: &Submission,
 ) -> Result<Result<Stored, Refused>, sqlx::Error> {
     // One statement for both checks: each one is a round trip to SQLite's thread.
-    let (recorded, open): (bool, bool) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE round = ?1 AND client_id = ?2),
-                EXISTS (SELECT 1 FROM survey_rounds WHERE id = ?1 AND closed_on IS NULL)",
-    )
-    .bind(s.round)
-    .bind(&s.client_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (crate::db::Flag(recorded), crate::db::Flag(open)): (crate::db::Flag, crate::db::Flag) =
+        sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE round = $1 AND client_id = $2),
+                EXISTS (SELECT 1 FROM survey_rounds WHERE id = $1 AND closed_on IS NULL)",
+        )
+        .bind(s.round)
+        .bind(&s.client_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if recorded {
         let n = count_on(&mut *tx, s.round).await?;
         return Ok(Ok(Stored::AlreadyRecorded(n)));
@@ -332,15 +343,15 @@ pub(super) async fn submit_in(
     if let Some(code) = &s.code {
         let hash = codes::hash(s.round, code);
         let taken = sqlx::query(
-            "UPDATE survey_codes SET used = 1 WHERE round = ? AND code_hash = ? AND used = 0",
+            "UPDATE survey_codes SET used = TRUE WHERE round = $1 AND code_hash = $2 AND NOT used",
         )
         .bind(s.round)
         .bind(&hash)
         .execute(&mut *tx)
         .await?;
         if taken.rows_affected() == 0 {
-            let exists: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM survey_codes WHERE round = ? AND code_hash = ?)",
+            let crate::db::Flag(exists) = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM survey_codes WHERE round = $1 AND code_hash = $2)",
             )
             .bind(s.round)
             .bind(&hash)
@@ -355,7 +366,7 @@ pub(super) async fn submit_in(
     }
     if let Some(device) = &s.device {
         let added = sqlx::query(
-            "INSERT INTO survey_devices (round, device_hash) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO survey_devices (round, device_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(s.round)
         .bind(device_hash(s.round, device))
@@ -367,27 +378,36 @@ pub(super) async fn submit_in(
     }
     sqlx::query(
         "INSERT INTO survey_responses (round, client_id, day, questionnaire_version, answers)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(s.round)
     .bind(&s.client_id)
     .bind(&s.day)
-    .bind(s.questionnaire_version)
+    .bind(i64::from(s.questionnaire_version))
     .bind(&s.answers)
     .execute(&mut *tx)
     .await?;
     if !s.tally.is_empty() {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO survey_counters (round, question, option, band, n) ");
-        q.push_values(&s.tally, |mut row, k| {
-            row.push_bind(s.round)
-                .push_bind(&k.question)
-                .push_bind(&k.option)
-                .push_bind(&k.band)
-                .push("1");
-        });
-        q.push(" ON CONFLICT (round, question, option, band) DO UPDATE SET n = n + 1");
-        q.build().execute(&mut *tx).await?;
+        let mut p = crate::db::Placeholders::default();
+        let rows: Vec<String> = s
+            .tally
+            .iter()
+            .map(|_| format!("({}, 1)", p.list(4)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO survey_counters (round, question, option, band, n) VALUES {}
+             ON CONFLICT (round, question, option, band) DO UPDATE SET n = survey_counters.n + 1",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for k in &s.tally {
+            q = q
+                .bind(s.round)
+                .bind(&k.question)
+                .bind(&k.option)
+                .bind(&k.band);
+        }
+        q.execute(&mut *tx).await?;
     }
     let n = count_on(&mut *tx, s.round).await?;
     Ok(Ok(Stored::Recorded(n)))
@@ -415,11 +435,11 @@ pub async fn responses_page(
 ) -> Result<Vec<StoredResponse>, sqlx::Error> {
     let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
         "SELECT id, day, questionnaire_version, answers FROM survey_responses
-         WHERE round = ? AND id > ? ORDER BY id LIMIT ?",
+         WHERE round = $1 AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(round)
     .bind(after)
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(db)
     .await?;
     Ok(rows

@@ -1,5 +1,7 @@
 //! The test harness: the real server binary on a free loopback port, with its own SQLite file
-//! in a temporary folder.
+//! in a temporary folder — or, when `BIANMIN_TEST_PG` names a PostgreSQL server (the test
+//! command starts one with scripts/pg.sh), its own fresh PostgreSQL database on that server,
+//! dropped at the end. The same tests run on both.
 #![allow(dead_code)] // each test file uses part of it
 
 use app::domain::OutletCollection;
@@ -32,9 +34,70 @@ impl Drop for Server {
     }
 }
 
-/// A folder with the database and a one-line built client, removed at the end of the test.
+/// A folder with the database (or the name of its PostgreSQL database) and a one-line built
+/// client, removed at the end of the test.
 pub struct Workspace {
     dir: tempfile::TempDir,
+    pg: Option<PgDatabase>,
+}
+
+/// A PostgreSQL database of one test's own.
+struct PgDatabase {
+    /// The server's maintenance database, where this one is created and dropped.
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        psql(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+/// The PostgreSQL server the tests run on, if any: `BIANMIN_TEST_PG=postgres://…/postgres`.
+pub fn test_pg() -> Option<String> {
+    std::env::var("BIANMIN_TEST_PG")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .expect("psql runs (Debian postgresql-client)");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl PgDatabase {
+    fn create(admin: &str) -> PgDatabase {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!(
+            "t{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        psql(admin, &format!("CREATE DATABASE {name}"));
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+        PgDatabase {
+            admin: admin.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
 }
 
 impl Workspace {
@@ -46,10 +109,31 @@ impl Workspace {
             "<!doctype html><title>client</title>",
         )
         .unwrap();
-        Workspace { dir }
+        let pg = test_pg().map(|admin| PgDatabase::create(&admin));
+        Workspace { dir, pg }
     }
+    /// The SQLite file (also where the uploads folder goes by default, beside it).
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("var/test.db")
+    }
+    /// Whether this test runs on PostgreSQL.
+    pub fn is_pg(&self) -> bool {
+        self.pg.is_some()
+    }
+    /// The database the server of this workspace uses.
+    pub fn location(&self) -> server::db::Location {
+        match &self.pg {
+            Some(pg) => server::db::Location::Postgres(pg.url.clone()),
+            None => server::db::Location::File(self.db()),
+        }
+    }
+    /// Points a command of the binary at this workspace's database.
+    pub fn use_db(&self, cmd: &mut Command) {
+        cmd.arg("--db").arg(self.db());
+        match &self.pg {
+            Some(pg) => cmd.env("DATABASE_URL", &pg.url),
+            None => cmd.env_remove("DATABASE_URL"),
+        };
     }
     pub fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
@@ -63,10 +147,9 @@ impl Workspace {
 
     pub fn command(&self, dataset: &str) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.args(["--listen", "127.0.0.1:0", "--dataset", dataset])
-            .arg("--db")
-            .arg(self.db())
-            .arg("--dist")
+        cmd.args(["--listen", "127.0.0.1:0", "--dataset", dataset]);
+        self.use_db(&mut cmd);
+        cmd.arg("--dist")
             .arg(self.path("dist"))
             .env_remove("BIANMIN_RULES")
             .env("RUST_LOG", "warn")
@@ -159,13 +242,10 @@ impl Server {
 }
 
 pub fn run(ws: &Workspace, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--db")
-        .arg(ws.db())
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    ws.use_db(&mut cmd);
+    let out = cmd.env("RUST_LOG", "warn").output().unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -209,11 +289,9 @@ pub async fn outlet_id(s: &Server, osm_ref: &str) -> i64 {
         .id
 }
 
-pub async fn count(db: &Path, dataset: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
-    let n = sqlx::query_scalar("SELECT COUNT(*) FROM outlets WHERE dataset = ?")
+pub async fn count(ws: &Workspace, dataset: &str) -> i64 {
+    let pool = open_db(ws).await;
+    let n = sqlx::query_scalar("SELECT COUNT(*) FROM outlets WHERE dataset = $1")
         .bind(dataset)
         .fetch_one(&pool)
         .await
@@ -237,10 +315,9 @@ pub fn run_with(
 ) -> (bool, String) {
     use std::io::Write;
     let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .arg("--db")
-        .arg(ws.db())
-        .env("RUST_LOG", "warn")
+    cmd.args(args);
+    ws.use_db(&mut cmd);
+    cmd.env("RUST_LOG", "warn")
         .env_remove("BIANMIN_STAFF_PASSWORD")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -560,8 +637,9 @@ pub async fn staff_server() -> (Workspace, Server, StaffSession) {
 }
 
 /// A connection to the test's database file (the server may be running: WAL allows it).
-pub async fn open_db(ws: &Workspace) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", ws.db().display()))
+/// The workspace's database, as the server opens it (migrated, on either engine).
+pub async fn open_db(ws: &Workspace) -> server::db::Db {
+    server::db::connect(&ws.location(), server::db::Durability::Full)
         .await
         .unwrap()
 }
