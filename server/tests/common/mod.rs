@@ -636,7 +636,6 @@ pub async fn staff_server() -> (Workspace, Server, StaffSession) {
     (ws, s, staff)
 }
 
-/// A connection to the test's database file (the server may be running: WAL allows it).
 /// The workspace's database, as the server opens it (migrated, on either engine).
 pub async fn open_db(ws: &Workspace) -> server::db::Db {
     server::db::connect(&ws.location(), server::db::Durability::Full)
