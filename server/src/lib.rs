@@ -14,6 +14,7 @@ pub mod hours;
 pub mod import;
 pub mod json_body;
 pub mod merchant;
+pub mod ops;
 pub mod params;
 pub mod rate_limit;
 pub mod sample;

@@ -3,7 +3,7 @@
 //! (shown in `--help`).
 
 use server::staff::{audit::Actor, auth};
-use server::{api, dataset, db, import, seed, tokens, walking};
+use server::{api, dataset, db, import, ops, seed, tokens, walking};
 
 use app::domain::circle_edit::CircleRules;
 use app::domain::grade::GradeRules;
@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -146,6 +147,32 @@ struct ServeArgs {
     /// file when not given.
     #[arg(long, env = "BIANMIN_UPLOADS")]
     uploads: Option<PathBuf>,
+    /// Seconds a client has to send a request's headers; also how long an idle keep-alive
+    /// connection stays open. Slow clients (slowloris) are cut off after it.
+    #[arg(long, env = "BIANMIN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds from a request's headers to its response (the body's upload included); slower
+    /// requests are answered 408.
+    #[arg(long, env = "BIANMIN_REQUEST_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Open client connections at most; more wait in the listen queue until one closes.
+    #[arg(long, env = "BIANMIN_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+    /// Seconds in-flight requests may take to finish after SIGTERM or Ctrl-C before the
+    /// server stops anyway.
+    #[arg(long, env = "BIANMIN_SHUTDOWN_GRACE", default_value_t = 30)]
+    shutdown_grace: u64,
+}
+
+impl ServeArgs {
+    /// The uploads folder: `--uploads`, else `uploads` beside the database file.
+    fn uploads_dir(&self, db: &Path) -> PathBuf {
+        self.uploads.clone().unwrap_or_else(|| {
+            db.parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join("uploads")
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -227,13 +254,10 @@ fn load_rules(path: Option<&Path>) -> Result<(Rules, GradeRules, CircleRules), S
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = ops::logging::init() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -411,11 +435,7 @@ async fn serve(
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
     let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
     let db = c.open_db().await?;
-    let uploads = s.uploads.clone().unwrap_or_else(|| {
-        c.db.parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join("uploads")
-    });
+    let uploads = s.uploads_dir(&c.db);
     std::fs::create_dir_all(&uploads).map_err(|e| {
         format!(
             "cannot create the uploads folder {}: {e}",
@@ -493,12 +513,19 @@ async fn serve(
         .map_err(|e| format!("cannot listen on {}: {e}", s.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("serving dataset '{}' on http://{addr}", state.dataset.name);
-    // The peer address reaches the handlers for rate limits (never for storage).
-    let app = api::router(state, &s.dist).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let pool = state.db.clone();
+    let app = api::router(state, &s.dist).layer(axum::middleware::from_fn_with_state(
+        Duration::from_secs(s.request_timeout),
+        ops::serve::request_timeout,
+    ));
+    let app = ops::metrics::instrument(app, Default::default(), pool);
+    let limits = ops::serve::Limits {
+        header_read_timeout: Duration::from_secs(s.header_timeout),
+        max_connections: usize::try_from(s.max_connections).unwrap_or(usize::MAX),
+        shutdown_grace: Duration::from_secs(s.shutdown_grace),
+    };
+    ops::serve::serve(listener, app, limits, shutdown_signal()).await;
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM (what service managers send): finish in-flight requests, then stop.
