@@ -3,6 +3,7 @@
 //! line around it; benchmarks use it too.
 
 pub mod api;
+pub mod backup;
 pub mod cache_headers;
 pub mod circles;
 pub mod client_addr;

@@ -3,7 +3,7 @@
 //! (shown in `--help`).
 
 use server::staff::{audit::Actor, auth};
-use server::{api, dataset, db, import, ops, seed, tokens, walking};
+use server::{api, backup, dataset, db, import, ops, seed, tokens, walking};
 
 use app::domain::circle_edit::CircleRules;
 use app::domain::grade::GradeRules;
@@ -145,7 +145,7 @@ struct ServeArgs {
     open_mode_limit: u32,
     /// Folder for merchant photos (shop fronts and licences); `uploads` next to the database
     /// file when not given.
-    #[arg(long, env = "BIANMIN_UPLOADS")]
+    #[arg(long, env = "BIANMIN_UPLOADS", global = true)]
     uploads: Option<PathBuf>,
     /// Seconds a client has to send a request's headers; also how long an idle keep-alive
     /// connection stays open. Slow clients (slowloris) are cut off after it.
@@ -193,6 +193,13 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Back up the database and the uploads folder into DIR (new or empty), while the server
+    /// may be running: a consistent database snapshot, the uploads, and manifest.json with
+    /// hashes and row counts.
+    Backup { dir: PathBuf },
+    /// Restore a backup made by `backup` over the database and into the uploads folder. Stop
+    /// the server first; a damaged or incomplete backup is refused and changes nothing.
+    Restore { dir: PathBuf },
     /// Time the walking engine on the dataset (JSON; bench/compare.py runs the peers beside it).
     BenchWalk {
         /// Origins for the 15-minute searches.
@@ -334,6 +341,36 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Staff {
             action: StaffAction::Add { username, reset },
         }) => staff_add(c, &username, reset).await,
+        Some(Command::Backup { dir }) => {
+            let uploads = cli.serve.uploads_dir(&c.db);
+            let location = c.location()?;
+            let done = match &location {
+                db::Location::File(path) => backup::backup_sqlite(path, &uploads, &dir).await?,
+                db::Location::Postgres(url) => backup::backup_postgres(url, &uploads, &dir).await?,
+            };
+            println!(
+                "backed up {} to {}: {done}",
+                location.describe(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Some(Command::Restore { dir }) => {
+            let uploads = cli.serve.uploads_dir(&c.db);
+            let location = c.location()?;
+            let done = match &location {
+                db::Location::File(path) => backup::restore_sqlite(&dir, path, &uploads).await?,
+                db::Location::Postgres(url) => {
+                    backup::restore_postgres(&dir, url, &uploads).await?
+                }
+            };
+            println!(
+                "restored {} from {}: {done}",
+                location.describe(),
+                dir.display()
+            );
+            Ok(())
+        }
         Some(Command::Serve) | None => {
             serve(
                 &cli.common,
@@ -434,6 +471,11 @@ async fn serve(
 ) -> Result<(), String> {
     let ds = dataset::Dataset::open(&c.dataset, data_dir)?;
     let questionnaire = load_questionnaire(s.survey.as_deref(), &rules)?;
+    // Held while serving on a SQLite file, so `restore` refuses to replace it under us.
+    let _in_use = match c.location()? {
+        db::Location::File(path) => Some(backup::mark_in_use(&path)?),
+        db::Location::Postgres(_) => None,
+    };
     let db = c.open_db().await?;
     let uploads = s.uploads_dir(&c.db);
     std::fs::create_dir_all(&uploads).map_err(|e| {
