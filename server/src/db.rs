@@ -408,10 +408,18 @@ pub async fn list_outlets(
     filter: &OutletFilter,
 ) -> Result<Vec<StoredOutlet>, sqlx::Error> {
     let mut p = Placeholders::default();
+    // With a bbox, SQLite starts from the R*Tree (migration 0008): left to itself, its planner
+    // would scan outlets by dataset instead. PostgreSQL's planner picks the GiST index itself.
+    let from = match (filter.bbox.is_some(), backend(db)) {
+        (true, Backend::Sqlite) => {
+            "outlets_rtree CROSS JOIN outlets ON outlets.id = outlets_rtree.id"
+        }
+        _ => "outlets",
+    };
     let mut sql = format!(
-        "SELECT id, name, name_en, category, repair_kinds, services, prices, opening_hours,
-                phone, address, brand, delivers, open_24h, source, osm_ref, lon, lat
-         FROM outlets WHERE status = 'approved' AND dataset = {}",
+        "SELECT outlets.id, name, name_en, category, repair_kinds, services, prices,
+                opening_hours, phone, address, brand, delivers, open_24h, source, osm_ref, lon, lat
+         FROM {from} WHERE status = 'approved' AND dataset = {}",
         p.one()
     );
     if !filter.categories.is_empty() {
@@ -429,15 +437,22 @@ pub async fn list_outlets(
         };
     }
     if filter.bbox.is_some() {
-        sql += &format!(
-            " AND lon BETWEEN {} AND {} AND lat BETWEEN {} AND {}",
-            p.one(),
-            p.one(),
-            p.one(),
-            p.one()
-        );
+        let (w, e, s, n) = (p.one(), p.one(), p.one(), p.one());
+        // The index finds candidates and the exact bounds decide, so the outlets are the same as
+        // without it: the R*Tree keeps single-precision boxes rounded outwards (PostgreSQL's
+        // `<@` is exact since version 12, but was fuzzy before).
+        sql += &match backend(db) {
+            Backend::Sqlite => format!(
+                " AND outlets_rtree.west <= {e} AND outlets_rtree.east >= {w}
+                  AND outlets_rtree.south <= {n} AND outlets_rtree.north >= {s}"
+            ),
+            Backend::Postgres => {
+                format!(" AND point(lon, lat) <@ box(point({w}, {s}), point({e}, {n}))")
+            }
+        };
+        sql += &format!(" AND lon BETWEEN {w} AND {e} AND lat BETWEEN {s} AND {n}");
     }
-    sql += " ORDER BY id";
+    sql += " ORDER BY outlets.id";
     let mut q = sqlx::query(&sql).bind(dataset);
     for c in &filter.categories {
         q = q.bind(c);
