@@ -89,6 +89,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     };
     let desk = get(move |request: Request| desk_pages.clone().serve(request));
     Router::new()
+        .route("/api/openapi.json", get(crate::openapi::serve))
         .route("/api/health", get(health))
         .route("/api/rules", get(rules))
         .route("/api/config", get(config))

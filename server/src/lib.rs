@@ -16,6 +16,7 @@ pub mod import;
 pub mod json_body;
 pub mod merchant;
 pub mod ops;
+pub mod openapi;
 pub mod params;
 pub mod rate_limit;
 pub mod sample;

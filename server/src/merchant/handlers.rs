@@ -95,6 +95,23 @@ pub async fn register(
     ))
 }
 
+/// A registration id from the path: anything but a positive whole number is no registration
+/// (answered in JSON like every refusal, not axum's plain-text rejection).
+fn review_id(segment: &str) -> Result<i64, ApiError> {
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no_such_registration",
+                "没有这条入驻登记",
+                format!("no registration '{segment}'"),
+            )
+        })
+}
+
 fn no_such_review(id: i64) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -178,9 +195,9 @@ pub async fn queue(
 pub async fn approve(
     State(s): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    decide(&s, &staff, id, Decision::Approve).await
+    decide(&s, &staff, review_id(&id)?, Decision::Approve).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,9 +214,10 @@ const REASON_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
 pub async fn reject(
     State(s): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     JsonBody(body): JsonBody<RejectBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let id = review_id(&id)?;
     let reason = body.reason.trim();
     let n = reason.chars().count();
     if !REASON_CHARS.contains(&n) {
