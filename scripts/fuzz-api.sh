@@ -14,6 +14,8 @@
 #   FUZZ_API_MAX_EXAMPLES  test cases per operation and phase (default 200)
 #   FUZZ_API_TIMEOUT       per-request timeout in seconds (default 20)
 #   FUZZ_API_SEED          schemathesis seed (default: random; printed for reruns)
+#   DATABASE_URL           postgres://… runs the server on that (fresh) PostgreSQL database
+#                          instead of a new SQLite file
 # A longer form, e.g. before a release:
 #   FUZZ_API_SECONDS=1800 FUZZ_API_MAX_EXAMPLES=2000 FUZZ_API_MIN_REQUESTS=100000 \
 #     bash scripts/fuzz-api.sh
@@ -61,8 +63,15 @@ cleanup() {
 trap cleanup EXIT
 
 PASSWORD="fuzz-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+# A name of its own, so a PostgreSQL database (DATABASE_URL) can be fuzzed more than once.
+USERNAME="fuzzer-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+if [[ -n "${DATABASE_URL:-}" ]]; then
+    echo "==> database: PostgreSQL (DATABASE_URL)"
+else
+    echo "==> database: SQLite $DB"
+fi
 # The database is created and migrated by the server; the account is added before it starts.
-BIANMIN_STAFF_PASSWORD="$PASSWORD" RUST_LOG=warn "$BIN" --db "$DB" staff add fuzzer >/dev/null
+BIANMIN_STAFF_PASSWORD="$PASSWORD" RUST_LOG=warn "$BIN" --db "$DB" staff add "$USERNAME" >/dev/null
 
 # `warn` keeps the log small at thousands of requests while still showing errors and panics.
 RUST_LOG=warn "$BIN" --listen 127.0.0.1:0 --dataset shanghai --db "$DB" --dist "$RUN/dist" \
@@ -84,7 +93,7 @@ printf '==> server on %s (log: %s)\n' "$BASE" "$RUN/server.log"
 
 # --- a staff session: its cookie and CSRF token go on every request ---
 LOGIN=$(curl -sS -i -H 'Content-Type: application/json' \
-    --data "{\"username\":\"fuzzer\",\"password\":\"$PASSWORD\"}" "$BASE/api/staff/login")
+    --data "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\"}" "$BASE/api/staff/login")
 COOKIE=$(printf '%s' "$LOGIN" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(bm_staff=[^;]*\).*/\1/p')
 CSRF=$(printf '%s' "$LOGIN" | tr -d '\r' | sed -n 's/.*"csrf":"\([^"]*\)".*/\1/p')
 if [[ -z "$COOKIE" || -z "$CSRF" ]]; then

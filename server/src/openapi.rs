@@ -162,8 +162,8 @@ pub fn document(inputs: &Inputs) -> Value {
     );
     let elderly_q = query(
         "elderly",
-        "walk at the rules' elderly speed",
-        json!({ "type": "boolean" }),
+        "walk at the rules' elderly speed (empty: false)",
+        json!({ "type": "string", "enum": ["true", "false", "1", "0", ""] }),
         false,
     );
     let lon_q = query(
@@ -290,7 +290,8 @@ pub fn document(inputs: &Inputs) -> Value {
             vec![query(
                 "q",
                 "an address",
-                json!({ "type": "string", "maxLength": 100, "example": "康定路 1000 弄" }),
+                // At most 100 characters once trimmed (so no maxLength: the spaces around do not count).
+                json!({ "type": "string", "example": "康定路 1000 弄" }),
                 false,
             )],
             responses(
