@@ -18,6 +18,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The PostgreSQL backend's tests, the PostGIS comparison and the load tests (scripts/pg.sh).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
+# The API fuzz run installs schemathesis from PyPI into a venv (scripts/fuzz-api.sh).
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "apt: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -29,6 +29,11 @@ step "API tests on PostgreSQL (Debian postgresql on 127.0.0.1, scripts/pg.sh)"
 pg_url=$(bash scripts/pg.sh start)
 BIANMIN_TEST_PG="$pg_url" cargo test --locked -p server --test '*' --no-fail-fast 2>&1 | tee -a "$logs/cargo-test.log"
 
+# Bad input at scale: schemathesis over every operation of /api/openapi.json, >= 10,000
+# requests in about 5 minutes; any 5xx, undescribed response, panic or hang fails it.
+step "API fuzz (schemathesis over /api/openapi.json, >= 10,000 requests, no 5xx/panic)"
+bash scripts/fuzz-api.sh 2>&1 | tee "$logs/fuzz-api.log"
+
 step "client unit tests (feature ui, on the host): the map and the page bundles"
 cargo test --locked -p app --features ui --lib -- ui:: pages:: 2>&1 | tee -a "$logs/cargo-test.log"
 
