@@ -170,7 +170,7 @@ async fn pg_outage(set: &Settings, how: &'static str, port: u16) -> Outcome {
     tokio::task::spawn_blocking(move || {
         pg(how, pg_port);
         std::thread::sleep(Duration::from_secs(1));
-        pg("start", pg_port);
+        pg_start_until_up(pg_port);
     })
     .await
     .unwrap();

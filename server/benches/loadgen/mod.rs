@@ -103,7 +103,11 @@ pub fn machine() -> String {
         })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores")
+    // The machine may be shared: its load when the run began qualifies every figure.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().next().unwrap_or("?").to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, load average {load} at the start")
 }
 
 /// Replaces the part of a Markdown file between two markers (or appends it).
@@ -223,9 +227,31 @@ pub fn pg(cmd: &str, port: u16) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// `scripts/pg.sh start PORT` until the server answers: right after `pg.sh kill` the killed
+/// postmaster may not be reaped yet, and pg_ctl then takes it for running and starts nothing.
+pub fn pg_start_until_up(port: u16) -> String {
+    let t = Instant::now();
+    loop {
+        let url = pg("start", port);
+        let up = Command::new("psql")
+            .args(["-X", "-q", "-t", "-A", "-c", "SELECT 1"])
+            .arg(&url)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if up {
+            return url;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "PostgreSQL on port {port} did not come back within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// A fresh database on the test PostgreSQL server at `port`; its URL.
 pub fn fresh_pg_database(port: u16, name: &str) -> String {
-    let base = pg("start", port);
+    let base = pg_start_until_up(port);
     for sql in [
         format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         format!("CREATE DATABASE {name}"),
