@@ -15,7 +15,8 @@
 //!                                                             lost, doubled or extra answer)
 //!
 //! Settings by environment: FAULT_SECONDS (5), FAULT_CONCURRENCY (16), FAULT_SLOW_CONNECTIONS
-//! (200), FAULT_PG_PORT (55462), FAULT_PORT (18450), FAULT_RESULTS (Markdown file to update).
+//! (200), FAULT_PG_PORT (55462), FAULT_PORT (18450), FAULT_RESULTS (Markdown file to update),
+//! FAULT_ONLY (a comma list of kill9, pg, disk, slow: only those faults; all when not set).
 //! The PostgreSQL faults run when the server has `--database-url`, on scripts/pg.sh's server.
 
 mod loadgen;
@@ -321,17 +322,17 @@ async fn register(base: &str, seed: u8) -> (Option<u16>, String, Duration) {
 }
 
 /// Rows of the merchant photos whose file (or thumbnail) is missing from `dir` or empty.
-fn rows_without_file(backend: &Backend, dir: &Path) -> Vec<String> {
-    let hashes = backend.query("SELECT hash FROM merchant_photos");
+async fn rows_without_file(backend: &Backend, dir: &Path) -> Vec<String> {
+    let hashes = backend.rows("SELECT hash FROM merchant_photos").await;
     let whole = |p: PathBuf| std::fs::metadata(p).is_ok_and(|m| m.len() > 0);
     hashes
-        .lines()
+        .into_iter()
+        .map(|r| r[0].clone())
         .filter(|h| {
             let stored =
                 whole(dir.join(format!("{h}.jpg"))) && whole(dir.join(format!("{h}.thumb.jpg")));
             !h.is_empty() && !stored
         })
-        .map(str::to_string)
         .collect()
 }
 
@@ -370,14 +371,18 @@ async fn full_disk(set: &Settings, port: u16) -> Outcome {
     tokio::time::sleep(Duration::from_secs_f64(set.seconds * 0.2)).await;
     let filled = fill(&uploads);
     let before = (
-        backend.query("SELECT count(*) FROM merchant_listings"),
-        backend.query("SELECT count(*) FROM merchant_photos"),
+        backend
+            .query("SELECT count(*) FROM merchant_listings")
+            .await,
+        backend.query("SELECT count(*) FROM merchant_photos").await,
     );
     let at = Instant::now();
     let (status, text, took) = register(&base, 1).await;
     let after = (
-        backend.query("SELECT count(*) FROM merchant_listings"),
-        backend.query("SELECT count(*) FROM merchant_photos"),
+        backend
+            .query("SELECT count(*) FROM merchant_listings")
+            .await,
+        backend.query("SELECT count(*) FROM merchant_photos").await,
     );
     let filler = uploads.join("filler");
     let left: Vec<String> = files_under(&uploads)
@@ -415,7 +420,7 @@ async fn full_disk(set: &Settings, port: u16) -> Outcome {
             "with space again the registration got {status2:?} {text2}"
         ));
     }
-    let missing = rows_without_file(&backend, &uploads);
+    let missing = rows_without_file(&backend, &uploads).await;
     if !missing.is_empty() {
         failures.push(format!("photo rows without a file: {missing:?}"));
     }
@@ -597,24 +602,43 @@ async fn main() {
     let pg_ok = postgres_supported();
     let no_pg =
         || "this build of the server has no --database-url (PostgreSQL backend)".to_string();
+    let only = std::env::var("FAULT_ONLY").unwrap_or_default();
+    let wanted = |f: &str| only.is_empty() || only.split(',').any(|o| o.trim() == f);
     let work = Work::new();
-    let mut outcomes = vec![kill9(&set, Backend::Sqlite(work.path("kill9.db")), set.port).await];
-    if pg_ok {
-        let url = fresh_pg_database(set.pg_port, "faults_kill9");
-        outcomes.push(kill9(&set, Backend::Postgres(url), set.port + 1).await);
-        outcomes.push(pg_outage(&set, "stop", set.port + 2).await);
-        outcomes.push(pg_outage(&set, "kill", set.port + 3).await);
-    } else {
-        let fault = "kill -9 of the server, restarted";
-        outcomes.push(Outcome::skipped(fault, "PostgreSQL", no_pg()));
-        outcomes.push(Outcome::skipped(
-            "PostgreSQL stopped and started / killed -9",
-            "PostgreSQL",
-            no_pg(),
-        ));
+    let mut outcomes = vec![];
+    if wanted("kill9") {
+        outcomes.push(kill9(&set, Backend::Sqlite(work.path("kill9.db")), set.port).await);
     }
-    outcomes.push(full_disk(&set, set.port + 4).await);
-    outcomes.push(slowloris(&set, set.port + 5).await);
+    if !(wanted("kill9") || wanted("pg")) {
+        // Neither PostgreSQL fault asked for.
+    } else if pg_ok {
+        if wanted("kill9") {
+            let url = fresh_pg_database(set.pg_port, "faults_kill9");
+            outcomes.push(kill9(&set, Backend::Postgres(url), set.port + 1).await);
+        }
+        if wanted("pg") {
+            outcomes.push(pg_outage(&set, "stop", set.port + 2).await);
+            outcomes.push(pg_outage(&set, "kill", set.port + 3).await);
+        }
+    } else {
+        if wanted("kill9") {
+            let fault = "kill -9 of the server, restarted";
+            outcomes.push(Outcome::skipped(fault, "PostgreSQL", no_pg()));
+        }
+        if wanted("pg") {
+            outcomes.push(Outcome::skipped(
+                "PostgreSQL stopped and started / killed -9",
+                "PostgreSQL",
+                no_pg(),
+            ));
+        }
+    }
+    if wanted("disk") {
+        outcomes.push(full_disk(&set, set.port + 4).await);
+    }
+    if wanted("slow") {
+        outcomes.push(slowloris(&set, set.port + 5).await);
+    }
     let took = started.elapsed();
 
     let mut md = format!(
@@ -625,7 +649,7 @@ Each fault happens under the mixed load of `bench/load.sh` ({c} clients, {s:.0} 
 run every answer that got no 2xx (no answer, or an error) was sent again with the same client_id and body, and counts \
 as acknowledged once that resend got a 2xx (201: it had never arrived; 200 `already_recorded`: it had been stored but \
 its answer lost). *Present*: rows in `survey_responses` for acknowledged client_ids, read from the database directly \
-(sqlite3/psql). The run fails unless acknowledged = present = sent, no client_id has two rows, no row is unacknowledged, \
+(SQLite through sqlx, PostgreSQL through psql). The run fails unless acknowledged = present = sent, no client_id has two rows, no row is unacknowledged, \
 and the server's own count (indicators) equals the rows. Whole run: {took:.0} s.\n\n\
 | fault | backend | sent | acknowledged (in run + resent new/already) | present | duplicates | errors seen during the run | recovery | result |\n\
 |---|---|---|---|---|---|---|---|---|\n",

@@ -152,55 +152,70 @@ impl Backend {
         let sql = format!(
             "SELECT client_id, count(*) FROM survey_responses WHERE round = {round} GROUP BY client_id"
         );
-        let out = match self {
-            Backend::Sqlite(p) => Command::new("sqlite3")
-                .arg("-separator")
-                .arg("|")
-                .arg(p)
-                .arg(&sql)
-                .output(),
-            Backend::Postgres(url) => Command::new("psql")
-                .args(["-X", "-q", "-t", "-A", "-F", "|", "-v", "ON_ERROR_STOP=1"])
-                .arg(url)
-                .arg("-c")
-                .arg(&sql)
-                .output(),
-        }
-        .expect("sqlite3 / psql runs");
-        assert!(
-            out.status.success(),
-            "reading survey_responses: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                let (id, n) = l.rsplit_once('|').unwrap();
-                (id.to_string(), n.trim().parse().unwrap())
-            })
+        self.rows(&sql)
+            .await
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].parse().unwrap()))
             .collect()
     }
 
-    /// One value from the database (the merchant tables in the disk fault).
-    pub fn query(&self, sql: &str) -> String {
-        let out = match self {
-            Backend::Sqlite(p) => Command::new("sqlite3").arg(p).arg(sql).output(),
-            Backend::Postgres(url) => Command::new("psql")
-                .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1"])
-                .arg(url)
-                .arg("-c")
-                .arg(sql)
-                .output(),
+    /// The rows of a query, every column as text: SQLite through the driver (the file may be
+    /// in use: WAL allows it), PostgreSQL through psql (this crate's sqlx has no PostgreSQL).
+    pub async fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        match self {
+            Backend::Sqlite(p) => {
+                use sqlx::{Row, ValueRef};
+                let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", p.display()))
+                    .await
+                    .unwrap();
+                let rows = sqlx::query(sql).fetch_all(&db).await.unwrap();
+                db.close().await;
+                rows.iter()
+                    .map(|r| {
+                        (0..r.columns().len())
+                            .map(|i| {
+                                if r.try_get_raw(i).unwrap().is_null() {
+                                    String::new()
+                                } else if let Ok(n) = r.try_get::<i64, _>(i) {
+                                    n.to_string()
+                                } else {
+                                    r.get::<String, _>(i)
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+            Backend::Postgres(url) => {
+                let out = Command::new("psql")
+                    .args(["-X", "-q", "-t", "-A", "-F", "\t", "-v", "ON_ERROR_STOP=1"])
+                    .arg(url)
+                    .arg("-c")
+                    .arg(sql)
+                    .output()
+                    .expect("psql runs");
+                assert!(
+                    out.status.success(),
+                    "{sql}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout)
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.split('\t').map(str::to_string).collect())
+                    .collect()
+            }
         }
-        .expect("sqlite3 / psql runs");
-        assert!(
-            out.status.success(),
-            "{sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// One value from the database (the merchant tables in the disk fault).
+    pub async fn query(&self, sql: &str) -> String {
+        let rows = self.rows(sql).await;
+        rows.first()
+            .and_then(|r| r.first())
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
