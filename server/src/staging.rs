@@ -22,9 +22,23 @@ impl Staged {
         ));
         // Registered first, so a failed write is cleaned up too.
         self.pending.push((tmp.clone(), dir.join(name)));
-        write_synced(&tmp, bytes)
-            .await
-            .map_err(|e| ApiError::internal(format!("{}: {e}", tmp.display())))
+        write_synced(&tmp, bytes).await.map_err(|e| {
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ) {
+                tracing::error!("upload {}: {e}", tmp.display());
+                // The sender can do nothing but wait: say so plainly, not "server error".
+                ApiError::new(
+                    axum::http::StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "服务器存储空间已满，文件暂时无法保存，请稍后再试",
+                    "the server's disk for uploads is full; try again later",
+                )
+            } else {
+                ApiError::internal(format!("{}: {e}", tmp.display()))
+            }
+        })
     }
 
     /// Moves the files to their names (content-addressed: an existing one is the same bytes).
@@ -50,6 +64,9 @@ async fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
     let mut f = tokio::fs::File::create(path).await?;
     f.write_all(bytes).await?;
+    // tokio's File writes in the background: an error of that write (ENOSPC) is returned by
+    // flush, while sync_all only stashes it and reports success.
+    f.flush().await?;
     // On disk before the database says the file exists.
     f.sync_all().await
 }
