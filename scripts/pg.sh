@@ -34,7 +34,15 @@ case "$cmd" in
       as_owner "$bin/initdb" -D "$dir" -U "$user" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 \
         || { cat "$dir.initdb.log" >&2; exit 1; }
     fi
-    if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    # Asked over the socket, not with `pg_ctl status`: after `kill`, the dead postmaster may stay
+    # a zombie (until PID 1 reaps it) that pg_ctl still counts as running.
+    if ! "$bin/pg_isready" -h 127.0.0.1 -p "$port" -q; then
+      # A lock file left by a killed postmaster (gone, or a zombie) would stop the new one.
+      if [ -f "$dir/postmaster.pid" ]; then
+        old=$(head -1 "$dir/postmaster.pid")
+        state=$(ps -o stat= -p "$old" 2>/dev/null || true)
+        case "$state" in ""|Z*) rm -f "$dir/postmaster.pid" "$dir/.s.PGSQL.$port.lock" ;; esac
+      fi
       # fsync stays on (the default): the fault tests count on an acknowledged commit surviving.
       as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" >/dev/null

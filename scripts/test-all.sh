@@ -34,6 +34,15 @@ BIANMIN_TEST_PG="$pg_url" cargo test --locked -p server --test '*' --no-fail-fas
 step "API fuzz (schemathesis over /api/openapi.json, >= 10,000 requests, no 5xx/panic)"
 bash scripts/fuzz-api.sh 2>&1 | tee "$logs/fuzz-api.log"
 
+# Faults under load, short form (debug build, ~1 min): kill -9 of the server (SQLite and
+# PostgreSQL), PostgreSQL stopped and killed, uploads on a full disk, slow clients; fails when an
+# acknowledged answer is missing or one is stored twice. Its own PostgreSQL port: it stops and
+# kills that server.
+step "fault tests under load (short form; bench/faults.sh is the long one)"
+faults_status=0
+FAULT_SECONDS=5 FAULT_PG_PORT=55462 cargo bench --locked --profile dev -p server --bench faults 2>&1 \
+  | tee "$logs/faults.log" || faults_status=$?
+
 step "client unit tests (feature ui, on the host): the map and the page bundles"
 cargo test --locked -p app --features ui --lib -- ui:: pages:: 2>&1 | tee -a "$logs/cargo-test.log"
 
@@ -63,6 +72,9 @@ echo "browser: $e2e_passed passed, $e2e_failed failed (screenshots in end2end/te
 lh_passed=$(( lh_status == 0 ? 1 : 0 ))
 lh_failed=$(( lh_status == 0 ? 0 : 1 ))
 echo "lighthouse: $lh_passed passed, $lh_failed failed (reports in end2end/test-results/lighthouse/)"
+faults_passed=$(( faults_status == 0 ? 1 : 0 ))
+faults_failed=$(( faults_status == 0 ? 0 : 1 ))
+echo "fault tests: $faults_passed passed, $faults_failed failed (log in $logs/faults.log)"
 echo "took $(( $(date +%s) - start )) s"
-echo "all: $((cargo_passed + e2e_passed + lh_passed)) passed, $((cargo_failed + e2e_failed + lh_failed)) failed"
-[ "$e2e_status" -eq 0 ] && [ "$e2e_failed" -eq 0 ] && [ "$lh_status" -eq 0 ]
+echo "all: $((cargo_passed + e2e_passed + lh_passed + faults_passed)) passed, $((cargo_failed + e2e_failed + lh_failed + faults_failed)) failed"
+[ "$e2e_status" -eq 0 ] && [ "$e2e_failed" -eq 0 ] && [ "$lh_status" -eq 0 ] && [ "$faults_status" -eq 0 ]
