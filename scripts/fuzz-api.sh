@@ -21,6 +21,7 @@
 #     bash scripts/fuzz-api.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT_DIR=$PWD
 
 SCHEMATHESIS_VERSION=4.32.5
 TARGET=$(realpath -m "${CARGO_TARGET_DIR:-target}")
@@ -134,7 +135,7 @@ cd "$RUN"
 pids=()
 for i in "${!OP_GROUPS[@]}"; do
     timeout --kill-after=30 $((SECONDS_BUDGET + 300)) \
-        "$ST" run "$BASE/api/openapi.json" "${COMMON[@]}" --max-time "$SECONDS_BUDGET" \
+        "$ST" --config-file "$ROOT_DIR/scripts/schemathesis.toml" run "$BASE/api/openapi.json" "${COMMON[@]}" --max-time "$SECONDS_BUDGET" \
         --include-tag-regex "^(${OP_GROUPS[$i]})\$" --exclude-path /api/staff/logout \
         --report ndjson --report-ndjson-path "$RUN/run$i.ndjson" >"$RUN/run$i.out" 2>&1 &
     pids+=($!)
@@ -146,7 +147,7 @@ for i in "${!pids[@]}"; do
     sed -n '/^=* \(ERRORS\|FAILURES\|SUMMARY\) =*$/,$p' "$RUN/run$i.out"
 done
 timeout --kill-after=30 300 \
-    "$ST" run "$BASE/api/openapi.json" "${COMMON[@]}" --max-time 10 --max-examples 50 \
+    "$ST" --config-file "$ROOT_DIR/scripts/schemathesis.toml" run "$BASE/api/openapi.json" "${COMMON[@]}" --max-time 10 --max-examples 50 \
     --include-path /api/staff/logout \
     --report ndjson --report-ndjson-path "$RUN/logout.ndjson" >"$RUN/logout.out" 2>&1 || {
     status=$?

@@ -162,8 +162,8 @@ pub fn document(inputs: &Inputs) -> Value {
     );
     let elderly_q = query(
         "elderly",
-        "walk at the rules' elderly speed (empty: false)",
-        json!({ "type": "string", "enum": ["true", "false", "1", "0", ""] }),
+        "walk at the rules' elderly speed (empty: false; spaces around are ignored)",
+        json!({ "type": "string", "pattern": "^\\s*(true|false|1|0)?\\s*$" }),
         false,
     );
     let lon_q = query(
