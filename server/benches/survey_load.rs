@@ -298,26 +298,9 @@ async fn write_rows(tx: &mut sqlx::AnyConnection, round: i64, r: &Rows) {
     .execute(&mut *tx)
     .await
     .unwrap();
-    let mut p = db::Placeholders::default();
-    let values: Vec<String> = r
-        .tally
-        .iter()
-        .map(|_| format!("({}, 1)", p.list(4)))
-        .collect();
-    let sql = format!(
-        "INSERT INTO survey_counters (round, question, option, band, n) VALUES {}
-         ON CONFLICT (round, question, option, band) DO UPDATE SET n = survey_counters.n + 1",
-        values.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for k in &r.tally {
-        q = q
-            .bind(round)
-            .bind(&k.question)
-            .bind(&k.option)
-            .bind(&k.band);
-    }
-    q.execute(&mut *tx).await.unwrap();
+    store::raise_counters(&mut *tx, round, &r.tally)
+        .await
+        .unwrap();
 }
 
 /// Raw writes for `seconds`, one writer (SQLite has one writer at a time anyway), `group`

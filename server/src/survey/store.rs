@@ -387,30 +387,41 @@ pub(super) async fn submit_in(
     .bind(&s.answers)
     .execute(&mut *tx)
     .await?;
-    if !s.tally.is_empty() {
-        let mut p = crate::db::Placeholders::default();
-        let rows: Vec<String> = s
-            .tally
-            .iter()
-            .map(|_| format!("({}, 1)", p.list(4)))
-            .collect();
-        let sql = format!(
-            "INSERT INTO survey_counters (round, question, option, band, n) VALUES {}
-             ON CONFLICT (round, question, option, band) DO UPDATE SET n = survey_counters.n + 1",
-            rows.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for k in &s.tally {
-            q = q
-                .bind(s.round)
-                .bind(&k.question)
-                .bind(&k.option)
-                .bind(&k.band);
-        }
-        q.execute(&mut *tx).await?;
-    }
+    raise_counters(&mut *tx, s.round, &s.tally).await?;
     let n = count_on(&mut *tx, s.round).await?;
     Ok(Ok(Stored::Recorded(n)))
+}
+
+/// Adds one to each of the answer's counters (a row is made at 1 the first time), in one
+/// statement.
+pub async fn raise_counters(
+    conn: &mut AnyConnection,
+    round: i64,
+    tally: &[TallyKey],
+) -> Result<(), sqlx::Error> {
+    if tally.is_empty() {
+        return Ok(());
+    }
+    let mut p = crate::db::Placeholders::default();
+    let rows: Vec<String> = tally
+        .iter()
+        .map(|_| format!("({}, 1)", p.list(4)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO survey_counters (round, question, option, band, n) VALUES {}
+         ON CONFLICT (round, question, option, band) DO UPDATE SET n = survey_counters.n + 1",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for k in tally {
+        q = q
+            .bind(round)
+            .bind(&k.question)
+            .bind(&k.option)
+            .bind(&k.band);
+    }
+    q.execute(conn).await?;
+    Ok(())
 }
 
 /// Device tokens are hashed per round: the same phone in two rounds leaves unrelated hashes.
