@@ -30,6 +30,7 @@ use app::domain::{BBox, Outlet, OutletSource, Rules, StoredOutlet};
 use geo::{Distance, Geodesic, Point};
 use server::dataset::{default_data_dir, Dataset};
 use server::db::{self, Db, Durability, Location, OutletFilter};
+use server::sample::Rng;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -55,23 +56,12 @@ fn env_num(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// SplitMix64, as the sample set uses: the same city in every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// A standard normal deviate (Box–Muller).
+/// A standard normal deviate (Box–Muller) from the sample set's generator.
+trait Normal {
+    fn normal(&mut self) -> f64;
+}
+
+impl Normal for Rng {
     fn normal(&mut self) -> f64 {
         let u = self.unit().max(f64::MIN_POSITIVE);
         (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * self.unit()).cos()

@@ -21,6 +21,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+// The answers and their random numbers are the load generator's (benches/loadgen).
+mod loadgen;
+use loadgen::{answer, Lcg};
+
 const BIN: &str = env!("CARGO_BIN_EXE_bianmin-server");
 const CIRCLE: &str = "changshoulu";
 const DATASET: &str = "shanghai";
@@ -32,57 +36,6 @@ fn env_num(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// Deterministic pseudo-random numbers (a 64-bit LCG): the same answers in every run.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-/// A plausible answer: mostly satisfied, an age band, one or two missing categories, now and
-/// then a suggestion.
-fn answer(rng: &mut Lcg) -> Value {
-    let scale = |rng: &mut Lcg| [5, 5, 4, 4, 3, 2, 1][rng.next(7) as usize];
-    let mut m = serde_json::Map::new();
-    for id in [
-        "daily_shopping",
-        "variety",
-        "opening_hours",
-        "service_quality",
-        "clean_orderly",
-        "fair_prices",
-        "good_neighbours",
-    ] {
-        m.insert(id.into(), scale(rng).into());
-    }
-    let bands = ["under_18", "18_34", "35_59", "60_74", "75_plus"];
-    m.insert("age_band".into(), bands[rng.next(5) as usize].into());
-    let cats = [
-        "breakfast",
-        "repair",
-        "wet_market",
-        "childcare",
-        "elderly_care",
-    ];
-    let first = rng.next(5) as usize;
-    m.insert(
-        "missing".into(),
-        json!([cats[first], cats[(first + 1 + rng.next(4) as usize) % 5]]),
-    );
-    if rng.next(4) == 0 {
-        m.insert(
-            "suggestion".into(),
-            "希望小区门口多开一家早餐店，早上七点前就开门".into(),
-        );
-    }
-    Value::Object(m)
 }
 
 struct Latencies(Vec<Duration>);

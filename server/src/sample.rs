@@ -95,8 +95,9 @@ const PRICES: &[(&str, &[(&str, u32)])] = &[
     ("knife", &[("磨菜刀", 500), ("磨剪刀", 500)]),
 ];
 
-/// SplitMix64: tiny, fast and identical on every platform, so the sample set is reproducible.
-struct Rng(u64);
+/// SplitMix64: tiny, fast and identical on every platform, so the sample set is reproducible
+/// (the spatial bench and test draw their outlets from it too).
+pub struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -106,13 +107,13 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn chance(&mut self, p: f64) -> bool {
+    pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 }

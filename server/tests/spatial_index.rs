@@ -10,28 +10,11 @@ use app::domain::{BBox, Outlet, OutletSource, Rules};
 use common::Workspace;
 use server::dataset::{default_data_dir, Dataset};
 use server::db::{self, Db, Durability, Location, OutletFilter};
+use server::sample::Rng;
 use sqlx::migrate::Migrator;
 use sqlx::Row;
 use std::borrow::Cow;
 use std::path::Path;
-
-/// SplitMix64: the same outlets and queries in every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn templates() -> Vec<Outlet> {
     let rules = Rules::bundled();
