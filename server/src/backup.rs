@@ -270,11 +270,9 @@ fn lock_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-pub fn mark_in_use(db: &Path) -> Result<InUse, String> {
-    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the database folder {}: {e}", dir.display()))?;
-    }
+/// The database's lock file (created if missing, never emptied), which servers hold shared and
+/// restore holds exclusive.
+fn open_lock(db: &Path) -> Result<(PathBuf, fs::File), String> {
     let path = lock_path(db);
     let file = fs::OpenOptions::new()
         .create(true)
@@ -282,6 +280,15 @@ pub fn mark_in_use(db: &Path) -> Result<InUse, String> {
         .write(true)
         .open(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    Ok((path, file))
+}
+
+pub fn mark_in_use(db: &Path) -> Result<InUse, String> {
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the database folder {}: {e}", dir.display()))?;
+    }
+    let (path, file) = open_lock(db)?;
     match try_flock(&file, false) {
         Ok(true) => Ok(InUse { _file: file }),
         Ok(false) => Err(format!(
@@ -506,13 +513,7 @@ async fn restore_staged(
             .map_err(|e| format!("cannot close {}: {e}", staged.display()))?;
     }
     // No server may start on, or be running on, the database while it is replaced.
-    let lock = lock_path(db);
-    let lock_file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock)
-        .map_err(|e| format!("cannot open {}: {e}", lock.display()))?;
+    let (lock, lock_file) = open_lock(db)?;
     match try_flock(&lock_file, true) {
         Ok(true) => {}
         Ok(false) => {
