@@ -408,9 +408,10 @@ pub async fn list_outlets(
     filter: &OutletFilter,
 ) -> Result<Vec<StoredOutlet>, sqlx::Error> {
     let mut p = Placeholders::default();
+    let engine = backend(db);
     // With a bbox, SQLite starts from the R*Tree (migration 0008): left to itself, its planner
     // would scan outlets by dataset instead. PostgreSQL's planner picks the GiST index itself.
-    let from = match (filter.bbox.is_some(), backend(db)) {
+    let from = match (filter.bbox.is_some(), engine) {
         (true, Backend::Sqlite) => {
             "outlets_rtree CROSS JOIN outlets ON outlets.id = outlets_rtree.id"
         }
@@ -427,7 +428,7 @@ pub async fn list_outlets(
     }
     if !filter.repair_kinds.is_empty() {
         let kinds = p.list(filter.repair_kinds.len());
-        sql += &match backend(db) {
+        sql += &match engine {
             Backend::Sqlite => format!(
                 " AND EXISTS (SELECT 1 FROM json_each(outlets.repair_kinds) WHERE value IN ({kinds}))"
             ),
@@ -441,7 +442,7 @@ pub async fn list_outlets(
         // The index finds candidates and the exact bounds decide, so the outlets are the same as
         // without it: the R*Tree keeps single-precision boxes rounded outwards (PostgreSQL's
         // `<@` is exact since version 12, but was fuzzy before).
-        sql += &match backend(db) {
+        sql += &match engine {
             Backend::Sqlite => format!(
                 " AND outlets_rtree.west <= {e} AND outlets_rtree.east >= {w}
                   AND outlets_rtree.south <= {n} AND outlets_rtree.north >= {s}"
